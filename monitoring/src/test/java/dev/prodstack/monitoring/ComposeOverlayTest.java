@@ -1,0 +1,170 @@
+package dev.prodstack.monitoring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.prodstack.monitoring.MonitoringFiles.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** deployment/docker-compose.monitoring.yml: a valid overlay of the stack, hardened like it, loopback-only. */
+class ComposeOverlayTest {
+
+    /** The overlay as written (image variables, port strings, volumes). */
+    private static final JsonNode SERVICES = yaml(COMPOSE_OVERLAY).path("services");
+
+    /** Image variable and official default of each monitoring service (notes/interfaces.md). */
+    private static final Map<String, String> IMAGES = Map.of(
+            "prometheus", "${PROMETHEUS_IMAGE:-prom/prometheus:v2.42.0}",
+            "alertmanager", "${ALERTMANAGER_IMAGE:-prom/alertmanager:v0.25.0}",
+            "grafana", "${GRAFANA_IMAGE:-grafana/grafana:11.3.0}",
+            "postgres-exporter", "${POSTGRES_EXPORTER_IMAGE:-quay.io/prometheuscommunity/postgres-exporter:v0.11.1}",
+            "redis-exporter", "${REDIS_EXPORTER_IMAGE:-oliver006/redis_exporter:v1.45.0}",
+            "nginx-exporter", "${NGINX_EXPORTER_IMAGE:-nginx/nginx-prometheus-exporter:0.11.0}",
+            "blackbox-exporter", "${BLACKBOX_EXPORTER_IMAGE:-prom/blackbox-exporter:v0.23.0}",
+            "node-exporter", "${NODE_EXPORTER_IMAGE:-prom/node-exporter:v1.5.0}",
+            "alert-sink", "${NGINX_IMAGE:-nginx:1.27.3}");
+
+    /** FROM scratch official images: no client inside to run a healthcheck with. */
+    private static final Set<String> WITHOUT_HEALTHCHECK = Set.of("redis-exporter", "nginx-exporter");
+
+    @TempDir
+    static Path secrets;
+
+    /** `docker-compose config` of the base file plus the overlay: what compose will actually run. */
+    private static HostTool.Result effective;
+
+    @BeforeAll
+    static void renderTheEffectiveConfig() {
+        for (String name : List.of("db_password", "admin_token", "grafana_admin_password")) {
+            write(secrets.resolve(name), "not-a-real-secret\n");
+        }
+        Map<String, String> environment = new HashMap<>();
+        environment.put("API_IMAGE", "prodstack/api:1.0.0");
+        environment.put("SECRETS_DIR", secrets.toString());
+        environment.put("COMPOSE_PROFILES", "grafana");
+        effective = HostTool.DOCKER_COMPOSE.run(Duration.ofMinutes(1), environment, List.of(
+                "-p", "prodstack", "--project-directory", COMPOSE_BASE.getParent().toString(),
+                "-f", COMPOSE_BASE.toString(), "-f", COMPOSE_OVERLAY.toString(), "config"));
+    }
+
+    @Test
+    void dockerComposeAcceptsTheBaseFileWithTheOverlay() {
+        assertThat(effective.exitCode()).as(effective.describe()).isZero();
+    }
+
+    @Test
+    void everyMonitoringServiceUsesItsImageVariableWithTheOfficialDefault() {
+        IMAGES.forEach((service, image) ->
+                assertThat(SERVICES.path(service).path("image").asText()).as("image of %s", service).isEqualTo(image));
+    }
+
+    @Test
+    void everyMonitoringServiceIsHardenedAndLimited() {
+        assertThat(effective.exitCode()).as(effective.describe()).isZero();
+        JsonNode services = yaml(effective.stdout()).path("services");
+        for (String service : IMAGES.keySet()) {
+            JsonNode config = services.path(service);
+            assertThat(config.path("read_only").asBoolean()).as("%s read_only", service).isTrue();
+            assertThat(config.path("security_opt")).extracting(JsonNode::asText).as("%s security_opt", service)
+                    .contains("no-new-privileges:true");
+            assertThat(config.path("cap_drop")).extracting(JsonNode::asText).as("%s cap_drop", service).containsExactly("ALL");
+            String user = config.path("user").asText();
+            assertThat(user).as("%s runs as a fixed non-root user", service).isNotBlank()
+                    .doesNotStartWith("0:").isNotEqualTo("0").doesNotStartWith("root");
+            assertThat(config.has("mem_limit")).as("%s mem_limit", service).isTrue();
+            assertThat(config.has("cpus")).as("%s cpus", service).isTrue();
+            assertThat(config.has("pids_limit")).as("%s pids_limit", service).isTrue();
+            assertThat(config.path("restart").asText()).as("%s restart", service).isEqualTo("unless-stopped");
+            if (!WITHOUT_HEALTHCHECK.contains(service)) {
+                assertThat(config.path("healthcheck").path("test").size()).as("%s healthcheck", service).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void onlyPrometheusAlertmanagerAndGrafanaPublishAndOnlyOnLoopback() {
+        Map<String, List<String>> published = new HashMap<>();
+        SERVICES.fields().forEachRemaining(service -> {
+            List<String> ports = new ArrayList<>();
+            service.getValue().path("ports").forEach(port -> ports.add(port.asText()));
+            if (!ports.isEmpty()) {
+                published.put(service.getKey(), ports);
+            }
+        });
+        assertThat(published).containsOnly(
+                Map.entry("prometheus", List.of("127.0.0.1:9090:9090")),
+                Map.entry("alertmanager", List.of("127.0.0.1:9093:9093")),
+                Map.entry("grafana", List.of("127.0.0.1:3000:3000")));
+    }
+
+    @Test
+    void networksSeparateScrapingFromPublishing() {
+        assertThat(networks("prometheus")).containsExactlyInAnyOrder("backend", "monitoring");
+        assertThat(networks("alertmanager")).containsExactly("monitoring");
+        assertThat(networks("grafana")).containsExactly("monitoring");
+        assertThat(networks("postgres-exporter")).containsExactly("backend");
+        assertThat(networks("redis-exporter")).containsExactly("backend");
+        assertThat(networks("node-exporter")).containsExactly("backend");
+        assertThat(networks("nginx-exporter")).containsExactlyInAnyOrder("backend", "frontend");
+        assertThat(networks("blackbox-exporter")).containsExactlyInAnyOrder("backend", "frontend");
+        assertThat(yaml(COMPOSE_OVERLAY).path("networks").path("monitoring").path("internal").asBoolean(false))
+                .as("a published port needs a non-internal network").isFalse();
+        assertThat(yaml(COMPOSE_BASE).path("networks").path("backend").path("internal").asBoolean()).isTrue();
+    }
+
+    @Test
+    void everyApiReplicaAnswersToTasksApiLikeInSwarm() {
+        assertThat(SERVICES.path("api").path("networks").path("backend").path("aliases"))
+                .extracting(JsonNode::asText).containsExactly("tasks.api");
+    }
+
+    @Test
+    void prometheusKeepsFifteenDaysOrTwoGigabytes() {
+        assertThat(SERVICES.path("prometheus").path("command")).extracting(JsonNode::asText)
+                .contains("--storage.tsdb.retention.time=15d", "--storage.tsdb.retention.size=2GB",
+                        "--config.file=/etc/prometheus/prometheus.yml");
+        assertThat(SERVICES.path("prometheus").path("volumes")).extracting(JsonNode::asText)
+                .contains("prometheus_data:/prometheus",
+                        "../monitoring/prometheus/rules:/etc/prometheus/rules:ro");
+    }
+
+    @Test
+    void postgresExporterReadsThePasswordFromTheSecretFile() {
+        JsonNode environment = SERVICES.path("postgres-exporter").path("environment");
+        assertThat(environment.path("DATA_SOURCE_PASS_FILE").asText()).isEqualTo("/run/secrets/db_password");
+        assertThat(environment.has("DATA_SOURCE_NAME")).isFalse();
+        assertThat(environment.has("DATA_SOURCE_PASS")).isFalse();
+        assertThat(SERVICES.path("postgres-exporter").path("secrets")).extracting(JsonNode::asText).contains("db_password");
+    }
+
+    @Test
+    void nodeExporterSeesTheVolumesReadOnlyAndNothingOfTheHost() {
+        JsonNode nodeExporter = SERVICES.path("node-exporter");
+        assertThat(nodeExporter.path("volumes")).extracting(JsonNode::asText)
+                .allMatch(volume -> volume.matches("[a-z_]+:/volumes/[a-z]+:ro"), "named volume under /volumes, read-only");
+        assertThat(nodeExporter.has("pid")).isFalse();
+        assertThat(nodeExporter.has("privileged")).isFalse();
+        assertThat(nodeExporter.path("command")).extracting(JsonNode::asText).contains("--collector.disable-defaults");
+    }
+
+    private static List<String> networks(String service) {
+        List<String> names = new ArrayList<>();
+        JsonNode networks = SERVICES.path(service).path("networks");
+        if (networks.isArray()) {
+            networks.forEach(network -> names.add(network.asText()));
+        } else {
+            networks.fieldNames().forEachRemaining(names::add);
+        }
+        return names;
+    }
+}
