@@ -1,0 +1,100 @@
+package dev.prodstack.service;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.prodstack.service.auth.AdminAuthFactory;
+import dev.prodstack.service.cache.CacheFactory;
+import dev.prodstack.service.cache.RedisFactory;
+import dev.prodstack.service.db.PostgresFactory;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.util.DataSizeUnit;
+import io.dropwizard.validation.MaxDataSize;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** The service's config.yml; each section is a factory that knows how to build what it describes. */
+public final class ProdstackConfiguration extends Configuration {
+    @Valid
+    @NotNull
+    private PostgresFactory database = new PostgresFactory();
+
+    @Valid
+    @NotNull
+    private RedisFactory redis = new RedisFactory();
+
+    @Valid
+    @NotNull
+    private CacheFactory cache = new CacheFactory();
+
+    @Valid
+    @NotNull
+    private AdminAuthFactory auth = new AdminAuthFactory();
+
+    /** Empty means "the version in the jar manifest". */
+    private String version = "";
+
+    /** Bodies above this are refused with 413 before any parsing. */
+    @NotNull
+    @MaxDataSize(value = 1, unit = DataSizeUnit.MEBIBYTES)
+    private DataSize maxRequestBodySize = DataSize.kibibytes(64);
+
+    @JsonProperty
+    public PostgresFactory getDatabase() {
+        return database;
+    }
+
+    @JsonProperty
+    public void setDatabase(PostgresFactory database) {
+        this.database = database;
+    }
+
+    @JsonProperty
+    public RedisFactory getRedis() {
+        return redis;
+    }
+
+    @JsonProperty
+    public void setRedis(RedisFactory redis) {
+        this.redis = redis;
+    }
+
+    @JsonProperty
+    public CacheFactory getCache() {
+        return cache;
+    }
+
+    @JsonProperty
+    public void setCache(CacheFactory cache) {
+        this.cache = cache;
+    }
+
+    @JsonProperty
+    public AdminAuthFactory getAuth() {
+        return auth;
+    }
+
+    @JsonProperty
+    public void setAuth(AdminAuthFactory auth) {
+        this.auth = auth;
+    }
+
+    @JsonProperty
+    public String getVersion() {
+        return version;
+    }
+
+    @JsonProperty
+    public void setVersion(String version) {
+        this.version = version == null ? "" : version.trim();
+    }
+
+    @JsonProperty
+    public DataSize getMaxRequestBodySize() {
+        return maxRequestBodySize;
+    }
+
+    @JsonProperty
+    public void setMaxRequestBodySize(DataSize maxRequestBodySize) {
+        this.maxRequestBodySize = maxRequestBodySize;
+    }
+}

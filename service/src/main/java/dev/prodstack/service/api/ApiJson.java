@@ -1,0 +1,29 @@
+package dev.prodstack.service.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
+/** How the API reads and writes JSON: strict on input, ISO-8601 timestamps on output. */
+public final class ApiJson {
+    private ApiJson() {
+    }
+
+    public static ObjectMapper configure(ObjectMapper mapper) {
+        // "2026-01-01T10:00:00.123456Z", not 1767261600.123456.
+        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        // A typo such as "emial" must be a 422, not silently dropped (Dropwizard turns this off by default).
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        // {"username": "ok"} trailing-garbage is malformed JSON, not a valid body followed by noise.
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // {"username": 123} is a wrong type, not the string "123".
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+}

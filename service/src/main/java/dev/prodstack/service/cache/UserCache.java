@@ -1,0 +1,149 @@
+package dev.prodstack.service.cache;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.prodstack.service.core.User;
+import dev.prodstack.service.health.DependencyStatus;
+import dev.prodstack.service.metrics.AppMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Cache-aside for users in Redis (JSON values with a TTL). Redis trouble never fails a request: every
+ * operation degrades to "not cached", is counted in {@code prodstack_cache_errors_total}, and after a
+ * failure Redis is bypassed for {@code bypassAfterFailure} so a dead Redis does not add its timeout to
+ * every request. The next call after that window probes it again, so caching resumes without a restart.
+ */
+public final class UserCache {
+    private static final Logger LOG = LoggerFactory.getLogger(UserCache.class);
+
+    private final UnifiedJedis redis;
+    private final ObjectMapper mapper;
+    private final AppMetrics metrics;
+    private final DependencyStatus status;
+    private final String keyPrefix;
+    private final long ttlSeconds;
+    private final long bypassNanos;
+    private volatile long bypassUntil = System.nanoTime();
+
+    UserCache(UnifiedJedis redis, ObjectMapper mapper, AppMetrics metrics, DependencyStatus status, CacheFactory config) {
+        this.redis = redis;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        this.status = status;
+        this.keyPrefix = config.getKeyPrefix();
+        this.ttlSeconds = config.getTtlSeconds();
+        this.bypassNanos = config.getBypassAfterFailure().toNanoseconds();
+    }
+
+    /** The cached user, or empty on a miss or when Redis is unavailable (the caller reads Postgres). */
+    public Optional<User> get(long id) {
+        final Optional<User> user = call("get", client -> client.get(key(id))).flatMap(json -> parse(id, json));
+        if (user.isPresent()) {
+            metrics.cacheHit();
+        } else {
+            metrics.cacheMiss();
+        }
+        return user;
+    }
+
+    public void put(User user) {
+        final String json;
+        try {
+            json = mapper.writeValueAsString(user);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize user " + user.id(), e);
+        }
+        call("set", client -> client.setex(key(user.id()), ttlSeconds, json));
+    }
+
+    public void evict(long id) {
+        call("delete", client -> client.del(key(id)));
+    }
+
+    /** Asks Redis directly, ignoring the bypass window: used by health checks, which also close that window. */
+    public boolean ping() {
+        try {
+            redis.ping();
+            available();
+            return true;
+        } catch (JedisException e) {
+            unavailable(e);
+            return false;
+        }
+    }
+
+    /** Redis INFO as key/value pairs, or empty if Redis is unavailable. Not a cache operation: not counted. */
+    public Optional<Map<String, String>> info() {
+        try {
+            final Map<String, String> info = parseInfo(redis.info());
+            available();
+            return Optional.of(info);
+        } catch (JedisException e) {
+            unavailable(e);
+            return Optional.empty();
+        }
+    }
+
+    public boolean isAvailable() {
+        return status.isUp();
+    }
+
+    private <T> Optional<T> call(String operation, Function<UnifiedJedis, T> command) {
+        if (System.nanoTime() - bypassUntil < 0) {
+            metrics.cacheError(operation);
+            return Optional.empty();
+        }
+        try {
+            final T result = command.apply(redis);
+            available();
+            return Optional.ofNullable(result);
+        } catch (JedisException e) {
+            metrics.cacheError(operation);
+            unavailable(e);
+            return Optional.empty();
+        }
+    }
+
+    private void available() {
+        status.markUp();
+    }
+
+    private void unavailable(JedisException e) {
+        bypassUntil = System.nanoTime() + bypassNanos;
+        status.markDown(e);
+    }
+
+    private Optional<User> parse(long id, String json) {
+        try {
+            return Optional.of(mapper.readValue(json, User.class));
+        } catch (JsonProcessingException e) {
+            // A value written by an older, incompatible version: drop it and read Postgres.
+            LOG.warn("discarding unreadable cache entry for user {}", id);
+            evict(id);
+            return Optional.empty();
+        }
+    }
+
+    private String key(long id) {
+        return keyPrefix + id;
+    }
+
+    static Map<String, String> parseInfo(String info) {
+        final Map<String, String> values = new LinkedHashMap<>();
+        for (String line : info.split("\r?\n")) {
+            final int colon = line.indexOf(':');
+            if (!line.startsWith("#") && colon > 0) {
+                values.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        return values;
+    }
+}

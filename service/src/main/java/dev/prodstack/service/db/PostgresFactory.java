@@ -1,0 +1,36 @@
+package dev.prodstack.service.db;
+
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.prodstack.service.core.Secrets;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+
+import java.nio.file.Path;
+
+/**
+ * Dropwizard's pooled data source plus {@code passwordFile}: the password comes from a secret file
+ * (Docker/Swarm secrets, {@code DATABASE_PASSWORD_FILE}) so it never appears in the environment,
+ * {@code docker inspect} or the YAML. The same factory serves the server and the {@code db migrate} command.
+ */
+public final class PostgresFactory extends DataSourceFactory {
+    private String passwordFile = "";
+
+    @JsonProperty
+    public String getPasswordFile() {
+        return passwordFile;
+    }
+
+    @JsonProperty
+    public void setPasswordFile(String passwordFile) {
+        this.passwordFile = passwordFile == null ? "" : passwordFile.trim();
+    }
+
+    @Override
+    public ManagedDataSource build(MetricRegistry metricRegistry, String name) {
+        if (!passwordFile.isEmpty()) {
+            setPassword(Secrets.read(Path.of(passwordFile)));
+        }
+        return super.build(metricRegistry, name);
+    }
+}

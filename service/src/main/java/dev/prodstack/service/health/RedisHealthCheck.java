@@ -1,0 +1,21 @@
+package dev.prodstack.service.health;
+
+import com.codahale.metrics.health.HealthCheck;
+import dev.prodstack.service.cache.UserCache;
+
+/**
+ * Redis answers PING. Unhealthy here means degraded service (reads go to Postgres), not an outage: /health
+ * still answers 200 with {@code "status":"degraded"}.
+ */
+public final class RedisHealthCheck extends HealthCheck {
+    private final UserCache cache;
+
+    public RedisHealthCheck(UserCache cache) {
+        this.cache = cache;
+    }
+
+    @Override
+    protected Result check() {
+        return cache.ping() ? Result.healthy("connected") : Result.unhealthy("redis unavailable: reads are served from Postgres");
+    }
+}

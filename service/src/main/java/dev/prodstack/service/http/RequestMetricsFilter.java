@@ -1,0 +1,63 @@
+package dev.prodstack.service.http;
+
+import dev.prodstack.service.core.RequestStats;
+import dev.prodstack.service.metrics.AppMetrics;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Times every application request into {@code http_server_requests_seconds} and the seed's totals. Runs at the
+ * servlet level so requests that never reach a resource (404s, 405s, 413s, static docs assets) are counted too;
+ * the route label comes from {@link RouteTemplateFilter}, so it is a template and the label set stays bounded.
+ */
+public final class RequestMetricsFilter implements Filter {
+    public static final String ROUTE_ATTRIBUTE = "prodstack.route";
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+    private final AppMetrics metrics;
+    private final RequestStats stats;
+
+    public RequestMetricsFilter(AppMetrics metrics, RequestStats stats) {
+        this.metrics = metrics;
+        this.stats = stats;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        final long start = System.nanoTime();
+        boolean failed = true;
+        try {
+            chain.doFilter(req, res);
+            failed = false;
+        } finally {
+            final HttpServletRequest request = (HttpServletRequest) req;
+            final int status = failed ? 500 : ((HttpServletResponse) res).getStatus();
+            stats.record(status);
+            metrics.recordRequest(method(request), route(request, status), status, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static String method(HttpServletRequest request) {
+        return METHODS.contains(request.getMethod()) ? request.getMethod() : "other";
+    }
+
+    /** The JAX-RS template, else the servlet mapping of a non-Jersey servlet (docs assets), else "unmatched". */
+    private static String route(HttpServletRequest request, int status) {
+        if (request.getAttribute(ROUTE_ATTRIBUTE) instanceof String route) {
+            return route;
+        }
+        final String pattern = request.getHttpServletMapping() == null ? null : request.getHttpServletMapping().getPattern();
+        if (status != 404 && pattern != null && !pattern.equals("/*") && !pattern.equals("/")) {
+            return pattern;
+        }
+        return "unmatched";
+    }
+}

@@ -1,0 +1,86 @@
+package dev.prodstack.service;
+
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.util.Duration;
+import org.apache.commons.text.StringSubstitutor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** service/config.yml: valid, documented defaults, and every environment-specific value taken from its variable. */
+class ConfigurationTest {
+    private static ProdstackConfiguration load(Map<String, String> environment) throws Exception {
+        final StringSubstitutor substitutor = new StringSubstitutor(environment);
+        final YamlConfigurationFactory<ProdstackConfiguration> factory = new YamlConfigurationFactory<>(
+                ProdstackConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+        return factory.build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
+    }
+
+    @Test
+    void defaultsSuitTheLocalServices() throws Exception {
+        final ProdstackConfiguration config = load(Map.of());
+        assertThat(config.getDatabase().getUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test");
+        assertThat(config.getDatabase().getUser()).isEqualTo("postgres");
+        assertThat(config.getDatabase().getPasswordFile()).isEmpty();
+        assertThat(config.getDatabase().getMaxSize()).isEqualTo(16);
+        assertThat(config.getRedis().getUrl()).isEqualTo("redis://127.0.0.1:6379");
+        assertThat(config.getCache().getTtlSeconds()).isEqualTo(300);
+        assertThat(config.getAuth().getTokenFile()).isEmpty();
+        assertThat(config.getVersion()).isEmpty();
+        assertThat(config.getMaxRequestBodySize().toKibibytes()).isEqualTo(64);
+
+        final DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
+        assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(8000);
+        assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(8081);
+        assertThat(server.getShutdownGracePeriod()).isEqualTo(Duration.seconds(10));
+        assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel()).isEqualTo("INFO");
+    }
+
+    @Test
+    void everyEnvironmentSpecificValueComesFromItsVariable() throws Exception {
+        final ProdstackConfiguration config = load(Map.of(
+                "DATABASE_URL", "jdbc:postgresql://db:5432/prodstack",
+                "DATABASE_USER", "prodstack",
+                "DATABASE_PASSWORD_FILE", "/run/secrets/db_password",
+                "DATABASE_POOL_MAX", "8",
+                "REDIS_URL", "redis://cache:6379",
+                "CACHE_TTL_SECONDS", "60",
+                "LOG_LEVEL", "WARN",
+                "ADMIN_TOKEN_FILE", "/run/secrets/admin_token",
+                "SHUTDOWN_GRACE_PERIOD", "20s",
+                "APP_VERSION", "2.3.4"));
+        assertThat(config.getDatabase().getUrl()).isEqualTo("jdbc:postgresql://db:5432/prodstack");
+        assertThat(config.getDatabase().getUser()).isEqualTo("prodstack");
+        assertThat(config.getDatabase().getPasswordFile()).isEqualTo("/run/secrets/db_password");
+        assertThat(config.getDatabase().getMaxSize()).isEqualTo(8);
+        assertThat(config.getRedis().getUrl()).isEqualTo("redis://cache:6379");
+        assertThat(config.getCache().getTtlSeconds()).isEqualTo(60);
+        assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel()).isEqualTo("WARN");
+        assertThat(config.getAuth().getTokenFile()).isEqualTo("/run/secrets/admin_token");
+        assertThat(((DefaultServerFactory) config.getServerFactory()).getShutdownGracePeriod()).isEqualTo(Duration.seconds(20));
+        assertThat(config.getVersion()).isEqualTo("2.3.4");
+    }
+
+    @Test
+    void everyDatabaseWaitIsBoundedUnderTwoSeconds() throws Exception {
+        final ProdstackConfiguration config = load(Map.of());
+        assertThat(config.getDatabase().getMaxWaitForConnection().toMilliseconds()).isLessThanOrEqualTo(2000);
+        assertThat(config.getDatabase().getValidationQueryTimeout()).hasValueSatisfying(
+                timeout -> assertThat(timeout.toMilliseconds()).isLessThanOrEqualTo(2000));
+        assertThat(config.getDatabase().getCheckConnectionOnBorrow()).isTrue();
+        final Map<String, String> properties = config.getDatabase().getProperties();
+        assertThat(Integer.parseInt(properties.get("connectTimeout"))).isLessThanOrEqualTo(2);
+        assertThat(properties.get("options")).matches("-c statement_timeout=(\\d{1,3}|1\\d{3}|2000)");
+        assertThat(config.getRedis().getConnectTimeout().toMilliseconds()).isLessThanOrEqualTo(250);
+        assertThat(config.getRedis().getReadTimeout().toMilliseconds()).isLessThanOrEqualTo(250);
+    }
+}

@@ -1,0 +1,96 @@
+package dev.prodstack.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prodstack.service.support.Http;
+import dev.prodstack.service.support.TestApps;
+import dev.prodstack.service.support.TestServices;
+import io.dropwizard.testing.DropwizardTestSupport;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the service writes on stdout from start to stop: JSON lines only, request ids on request lines. */
+class JsonLogsIT {
+    private static final String REQUEST_ID = "json-logs-it-42";
+
+    @Test
+    void stdoutIsJsonLinesCarryingTheRequestId() throws Exception {
+        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        final PrintStream original = System.out;
+        // Redis on a closed port: the first cache call logs its outage while serving our request.
+        final DropwizardTestSupport<ProdstackConfiguration> app = new DropwizardTestSupport<>(ProdstackApplication.class,
+                TestServices.CONFIG, TestApps.overrides(TestServices.DATABASE_URL, TestServices.CLOSED_REDIS_URL));
+        System.setOut(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
+        try {
+            app.before();
+            new Http(app.getLocalPort()).get("/users/987654321", "X-Request-ID", REQUEST_ID, "User-Agent", "json-logs-it");
+            app.after();
+        } finally {
+            System.setOut(original);
+        }
+
+        final List<JsonNode> lines = new ArrayList<>();
+        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                lines.add(Http.json(line));
+            }
+        }
+        assertThat(lines).extracting(line -> line.path("message").asText())
+                .anyMatch(message -> message.endsWith(" started"))
+                .anyMatch(message -> message.contains("shutting down"))
+                .anyMatch(message -> message.endsWith(" stopped"));
+
+        final List<JsonNode> requestLines = lines.stream()
+                .filter(line -> "app".equals(line.path("log_type").asText()))
+                .filter(line -> line.path("threadName").asText().contains("GET /users/987654321")
+                        || line.path("thread").asText().contains("GET /users/987654321"))
+                .toList();
+        assertThat(requestLines).as("app lines written while serving the request").isNotEmpty()
+                .allSatisfy(line -> assertThat(line.path("request_id").asText()).isEqualTo(REQUEST_ID));
+        assertThat(requestLines).anySatisfy(line -> {
+            assertThat(line.path("level").asText()).isEqualTo("WARN");
+            assertThat(line.path("message").asText()).startsWith("dependency cache is unavailable");
+        });
+
+        final JsonNode access = lines.stream()
+                .filter(line -> "access".equals(line.path("log_type").asText()))
+                .filter(line -> line.path("uri").asText().equals("/users/987654321"))
+                .findFirst().orElseThrow(() -> new AssertionError("no access log line for the request"));
+        assertThat(access.path("requestAttributes").path("request_id").asText()).isEqualTo(REQUEST_ID);
+        assertThat(access.path("method").asText()).isEqualTo("GET");
+        assertThat(access.path("status").asInt()).isEqualTo(404);
+        assertThat(access.path("requestTime").isNumber()).isTrue();
+        assertThat(access.path("remoteAddress").asText()).isEqualTo("127.0.0.1");
+        assertThat(access.path("userAgent").asText()).isEqualTo("json-logs-it");
+    }
+
+    /** Writes to the real stdout (the test report keeps it) and to the capture. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        Tee(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
+            first.write(bytes, offset, length);
+            second.write(bytes, offset, length);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.prodstack.service.support;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/** Collects what one logger writes, to count log lines in a test. */
+public final class LogCapture implements AutoCloseable {
+    private final Logger logger;
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    public LogCapture(Class<?> type) {
+        this.logger = (Logger) LoggerFactory.getLogger(type);
+        appender.start();
+        logger.addAppender(appender);
+    }
+
+    public List<String> messages() {
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    public List<ILoggingEvent> events() {
+        return List.copyOf(appender.list);
+    }
+
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+    }
+}

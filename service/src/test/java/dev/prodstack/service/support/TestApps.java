@@ -1,0 +1,44 @@
+package dev.prodstack.service.support;
+
+import dev.prodstack.service.ProdstackApplication;
+import dev.prodstack.service.ProdstackConfiguration;
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The whole service on random ports, against the test Postgres and Redis unless told otherwise. */
+public final class TestApps {
+    private TestApps() {
+    }
+
+    public static DropwizardAppExtension<ProdstackConfiguration> app(ConfigOverride... extra) {
+        return withServices(TestServices.DATABASE_URL, TestServices.REDIS_URL, extra);
+    }
+
+    public static DropwizardAppExtension<ProdstackConfiguration> withServices(String databaseUrl, String redisUrl,
+                                                                             ConfigOverride... extra) {
+        return new DropwizardAppExtension<>(ProdstackApplication.class, TestServices.CONFIG,
+                overrides(databaseUrl, redisUrl, extra));
+    }
+
+    /** Random ports, the given services, the test token file and a per-run cache key prefix. */
+    public static ConfigOverride[] overrides(String databaseUrl, String redisUrl, ConfigOverride... extra) {
+        // Before any app starts: the migrate command reconfigures (and at its end stops) logging.
+        TestServices.migrate();
+        final List<ConfigOverride> overrides = new ArrayList<>(List.of(
+                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+                ConfigOverride.config("server.adminConnectors[0].port", "0"),
+                ConfigOverride.config("database.url", databaseUrl),
+                ConfigOverride.config("database.user", TestServices.DATABASE_USER),
+                ConfigOverride.config("redis.url", redisUrl),
+                ConfigOverride.config("cache.keyPrefix", TestServices.KEY_PREFIX),
+                ConfigOverride.config("cache.ttlSeconds", "60"),
+                ConfigOverride.config("auth.tokenFile", TestServices::tokenFile),
+                // Above Jetty's 1 s shutdown idle timeout for keep-alive connections, so stop never times out.
+                ConfigOverride.config("server.shutdownGracePeriod", "3s")));
+        overrides.addAll(List.of(extra));
+        return overrides.toArray(ConfigOverride[]::new);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.prodstack.service.support;
+
+import dev.prodstack.service.ProdstackApplication;
+import dev.prodstack.service.ProdstackConfiguration;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.util.JarLocation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The real Postgres and Redis the integration tests run against (local services by default, overridable with
+ * PRODSTACK_TEST_DATABASE_URL / PRODSTACK_TEST_REDIS_URL), the schema (migrated once per JVM with the app's own
+ * {@code db migrate} command), and a clean users table for each test.
+ */
+public final class TestServices {
+    public static final String DATABASE_URL = setting("PRODSTACK_TEST_DATABASE_URL", "prodstack.test.database.url",
+            "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String DATABASE_USER = setting("PRODSTACK_TEST_DATABASE_USER", "prodstack.test.database.user", "postgres");
+    public static final String REDIS_URL = setting("PRODSTACK_TEST_REDIS_URL", "prodstack.test.redis.url", "redis://127.0.0.1:6379");
+    /** The service's real config file: the tests exercise what production runs, with overrides on top. */
+    public static final String CONFIG = Path.of("config.yml").toAbsolutePath().toString();
+    /** A port nothing listens on: connections are refused at once. */
+    public static final String CLOSED_DATABASE_URL = "jdbc:postgresql://127.0.0.1:1/test";
+    public static final String CLOSED_REDIS_URL = "redis://127.0.0.1:1";
+    public static final String ADMIN_TOKEN = "it-admin-token-" + UUID.randomUUID();
+    /** Per JVM run, so cache entries of an earlier run (or another suite on the same Redis) are never seen. */
+    public static final String KEY_PREFIX = "prodstack-test:" + UUID.randomUUID() + ":user:";
+
+    private static final AtomicBoolean MIGRATED = new AtomicBoolean();
+    private static Path tokenFile;
+
+    private TestServices() {
+    }
+
+    /** The admin token in a file, with a trailing newline the service must trim. */
+    public static synchronized String tokenFile() {
+        if (tokenFile == null) {
+            try {
+                tokenFile = Files.createTempFile("prodstack-admin-token", ".txt");
+                Files.writeString(tokenFile, ADMIN_TOKEN + "\n", StandardCharsets.UTF_8);
+                tokenFile.toFile().deleteOnExit();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return tokenFile.toString();
+    }
+
+    /** Runs {@code db migrate} of the service, as the deployment's one-shot migrate step does. */
+    public static void migrate() {
+        if (MIGRATED.get()) {
+            return;
+        }
+        synchronized (MIGRATED) {
+            if (MIGRATED.get()) {
+                return;
+            }
+            final ProdstackApplication application = new ProdstackApplication();
+            final Bootstrap<ProdstackConfiguration> bootstrap = new Bootstrap<>(application);
+            application.initialize(bootstrap);
+            final String previousUrl = System.setProperty("dw.database.url", DATABASE_URL);
+            final String previousUser = System.setProperty("dw.database.user", DATABASE_USER);
+            try {
+                final Optional<Throwable> failure = new Cli(new JarLocation(ProdstackApplication.class), bootstrap,
+                        System.out, System.err).run("db", "migrate", CONFIG);
+                if (failure.isPresent()) {
+                    throw new IllegalStateException("db migrate failed against " + DATABASE_URL, failure.get());
+                }
+            } finally {
+                restore("dw.database.url", previousUrl);
+                restore("dw.database.user", previousUser);
+            }
+            MIGRATED.set(true);
+        }
+    }
+
+    /** Empties the users table (ids keep increasing, so a stale cache entry can never match a new user). */
+    public static void cleanUsers() {
+        execute("DELETE FROM users");
+    }
+
+    public static long countUsers() {
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             var result = statement.executeQuery("SELECT count(*) FROM users")) {
+            result.next();
+            return result.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void execute(String sql) {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(DATABASE_URL, DATABASE_USER, "");
+    }
+
+    private static void restore(String key, String previous) {
+        if (previous == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, previous);
+        }
+    }
+
+    private static String setting(String environmentVariable, String systemProperty, String fallback) {
+        final String fromEnvironment = System.getenv(environmentVariable);
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment;
+        }
+        final String fromProperty = System.getProperty(systemProperty);
+        return fromProperty != null && !fromProperty.isBlank() ? fromProperty : fallback;
+    }
+}
