@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Brings the prodstack stack up or down on one Docker host (docker-compose v1).
+set -euo pipefail
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+usage() {
+    cat <<USAGE
+Usage: $(basename "$0") <up|down|status|logs> [options] [service]
+
+  up       build what is missing (service jar, images, dev TLS certificate, secrets), start the
+           stack and wait until every container is healthy; prints the URLs when done
+  down     stop and remove the containers and networks (volumes only with --volumes)
+  status   containers, their health, and the answer of https://localhost:\$HTTPS_PORT/health
+  logs     recent logs of all services or of one [service] (--follow to stream)
+
+Options:
+  --monitoring     also run the monitoring overlay (Prometheus, Alertmanager, Grafana, exporters)
+  --offline        use the offline images (deployment/images/offline.env, built by scripts/build-images.sh)
+  --official       use the official images (needs a registry); default: probe a registry and choose
+  --scale N        api replicas (default \$API_REPLICAS or 1)
+  --rebuild        rebuild the api image even when it is up to date
+  --no-build       use the jar and api image as they are (fails when the image is missing)
+  --timeout S      seconds to wait for health (default 300)
+  --volumes        with down: also delete the named volumes (the database!)
+  --follow         with logs: stream
+  --dry-run        print the commands that would change anything, run nothing
+  -h, --help       this help
+
+Environment: COMPOSE_PROJECT_NAME (prodstack), VERSION (1.0.0), API_IMAGE (prodstack/api:\$VERSION),
+HTTP_PORT (80), HTTPS_PORT (443), IMAGE_SOURCE (auto|official|offline), API_REPLICAS,
+and every image variable of deployment/.env.example.
+USAGE
+}
+
+command=''
+service=''
+monitoring=false
+image_source="${IMAGE_SOURCE:-auto}"
+scale=''
+rebuild=false
+timeout=300
+volumes=false
+follow=false
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        up|down|status|logs) [[ -z "$command" ]] || usage_error "only one command, got '$command' and '$1'"; command=$1 ;;
+        --monitoring) monitoring=true ;;
+        --offline) image_source=offline ;;
+        --official) image_source=official ;;
+        --scale) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || usage_error "--scale needs a positive number"; scale=$2; shift ;;
+        --rebuild) rebuild=true ;;
+        --no-build) rebuild=never ;;
+        --timeout) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout needs seconds"; timeout=$2; shift ;;
+        --volumes) volumes=true ;;
+        --follow|-f) follow=true ;;
+        --dry-run) DRY_RUN=true ;;
+        -h|--help) usage; exit 0 ;;
+        -*) usage_error "unknown option: $1" ;;
+        *) [[ "$command" == logs && -z "$service" ]] || usage_error "unexpected argument: $1"; service=$1 ;;
+    esac
+    shift
+done
+[[ -n "$command" ]] || usage_error "a command is required"
+
+require_docker
+if [[ "$command" == up ]]; then stack_defaults_with_images "$image_source"; else stack_defaults; fi
+[[ -n "$scale" ]] && export API_REPLICAS=$scale
+
+print_endpoints() {
+    local url ca token_file
+    url="$(stack_base_url)"
+    ca="${TLS_DIR#"$PRODSTACK_ROOT"/}/ca.crt"
+    token_file="${SECRETS_DIR#"$PRODSTACK_ROOT"/}/admin_token"
+    cat >&2 <<EOF
+
+  API          $url/            (HTTP on port $HTTP_PORT redirects here)
+  Docs         $url/docs
+  Health       $url/health
+EOF
+    if [[ -n "$(running_containers prometheus)" ]]; then
+        cat >&2 <<EOF
+  Prometheus   http://127.0.0.1:9090/
+  Alertmanager http://127.0.0.1:9093/
+EOF
+    fi
+    if [[ -n "$(running_containers grafana)" ]]; then
+        echo "  Grafana      http://127.0.0.1:3000/   (user admin, password in ${SECRETS_DIR#"$PRODSTACK_ROOT"/}/grafana_admin_password)" >&2
+    fi
+    cat >&2 <<EOF
+
+  The certificate is signed by the development CA $ca:
+    curl --cacert $ca $url/health
+    curl --cacert $ca -X POST -H 'Content-Type: application/json' \\
+         -d '{"username":"ada","email":"ada@example.com"}' $url/users
+  Writes other than POST need the admin token:
+    curl --cacert $ca -X DELETE -H "Authorization: Bearer \$(cat $token_file)" $url/users/1
+  Validate: scripts/validate-deployment.sh $url     Tear down: scripts/stack.sh down [--volumes]
+
+EOF
+}
+
+cmd_up() {
+    local started up_args=(up -d --no-build --remove-orphans)
+    started=$(now_s)
+    require_cmd curl jq openssl
+    [[ "$monitoring" == true ]] && use_monitoring
+    prepare_stack "$rebuild"
+    [[ -n "${API_REPLICAS:-}" ]] && up_args+=(--scale "api=$API_REPLICAS")
+
+    step "starting project $COMPOSE_PROJECT_NAME (api replicas: ${API_REPLICAS:-1}, monitoring: $monitoring)"
+    start_stack "$timeout" "${up_args[@]}"
+    [[ "$DRY_RUN" == true ]] && return 0
+    ok "stack up and healthy in $(elapsed_since "$started") (image source: $IMAGE_SOURCE)"
+    print_endpoints
+}
+
+cmd_down() {
+    use_monitoring_if_running
+    local args=(down --remove-orphans)
+    [[ "$volumes" == true ]] && args+=(--volumes)
+    if [[ "$volumes" == true ]]; then
+        step "stopping project $COMPOSE_PROJECT_NAME and deleting its volumes"
+    else
+        step "stopping project $COMPOSE_PROJECT_NAME (volumes kept; --volumes deletes them)"
+    fi
+    run compose "${args[@]}"
+    ok "stack removed"
+}
+
+cmd_status() {
+    use_monitoring_if_running
+    local ids
+    mapfile -t ids < <(service_containers "")
+    if [[ ${#ids[@]} -eq 0 ]]; then
+        info "project $COMPOSE_PROJECT_NAME has no containers"
+        return 0
+    fi
+    compose ps
+    step "health"
+    container_state "${ids[@]}" | sort | awk '{printf "    %-40s %s\n", $1, $2}' >&2
+    if curl_stack -f "$(stack_base_url)/health" >/dev/null 2>&1; then
+        ok "$(stack_base_url)/health: $(curl_stack "$(stack_base_url)/health")"
+    else
+        warn "$(stack_base_url)/health does not answer"
+    fi
+}
+
+cmd_logs() {
+    use_monitoring_if_running
+    local args=(logs --tail "${LOG_LINES:-100}")
+    [[ "$follow" == true ]] && args+=(--follow)
+    [[ -n "$service" ]] && args+=("$service")
+    compose "${args[@]}"
+}
+
+"cmd_$command"
