@@ -80,12 +80,12 @@ print_endpoints() {
 EOF
     if [[ -n "$(running_containers prometheus)" ]]; then
         cat >&2 <<EOF
-  Prometheus   http://127.0.0.1:9090/
-  Alertmanager http://127.0.0.1:9093/
+  Prometheus   http://127.0.0.1:${PROMETHEUS_PORT:-9090}/
+  Alertmanager http://127.0.0.1:${ALERTMANAGER_PORT:-9093}/
 EOF
     fi
     if [[ -n "$(running_containers grafana)" ]]; then
-        echo "  Grafana      http://127.0.0.1:3000/   (user admin, password in ${SECRETS_DIR#"$PRODSTACK_ROOT"/}/grafana_admin_password)" >&2
+        echo "  Grafana      http://127.0.0.1:${GRAFANA_PORT:-3000}/   (user admin, password in ${SECRETS_DIR#"$PRODSTACK_ROOT"/}/grafana_admin_password)" >&2
     fi
     cat >&2 <<EOF
 

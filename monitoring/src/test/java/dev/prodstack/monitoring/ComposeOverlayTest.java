@@ -102,9 +102,9 @@ class ComposeOverlayTest {
             }
         });
         assertThat(published).containsOnly(
-                Map.entry("prometheus", List.of("127.0.0.1:9090:9090")),
-                Map.entry("alertmanager", List.of("127.0.0.1:9093:9093")),
-                Map.entry("grafana", List.of("127.0.0.1:3000:3000")));
+                Map.entry("prometheus", List.of("127.0.0.1:${PROMETHEUS_PORT:-9090}:9090")),
+                Map.entry("alertmanager", List.of("127.0.0.1:${ALERTMANAGER_PORT:-9093}:9093")),
+                Map.entry("grafana", List.of("127.0.0.1:${GRAFANA_PORT:-3000}:3000")));
     }
 
     @Test

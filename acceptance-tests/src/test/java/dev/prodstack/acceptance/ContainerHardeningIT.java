@@ -1,0 +1,100 @@
+package dev.prodstack.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.HostConfig;
+import dev.prodstack.acceptance.support.Command;
+import dev.prodstack.acceptance.support.Docker;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The hardening promised for every container of the stack, read back from the engine: non-root
+ * (configured user and the live processes), read-only root filesystem, no-new-privileges, all
+ * capabilities dropped, a healthcheck, memory and pid limits.
+ */
+@Order(90)
+class ContainerHardeningIT extends AbstractAcceptanceTest {
+
+    @TestFactory
+    Stream<DynamicContainer> every_container_is_hardened() {
+        List<Container> containers = Docker.containers(stack.project());
+        assertThat(containers).as("containers of project %s", stack.project()).isNotEmpty();
+        return containers.stream().map(container -> {
+            String name = Docker.service(container) + " (" + Docker.name(container) + ")";
+            String id = container.getId();
+            return DynamicContainer.dynamicContainer(name, Stream.of(
+                    DynamicTest.dynamicTest("configured user is not root", () -> configuredUserIsNotRoot(id, name)),
+                    DynamicTest.dynamicTest("processes run as non-root", () -> processesAreNotRoot(id, name)),
+                    DynamicTest.dynamicTest("read-only root filesystem", () -> readOnlyRoot(id, name)),
+                    DynamicTest.dynamicTest("no-new-privileges", () -> noNewPrivileges(id, name)),
+                    DynamicTest.dynamicTest("capabilities: drop ALL", () -> capabilitiesDropped(id, name)),
+                    DynamicTest.dynamicTest("resource limits", () -> resourceLimits(id, name))));
+        });
+    }
+
+    private static void configuredUserIsNotRoot(String id, String name) {
+        String user = Docker.inspect(id).getConfig().getUser();
+        assertThat(user).as("%s Config.User", name).isNotBlank();
+        String uid = user.split(":")[0];
+        assertThat(uid).as("%s Config.User", name).isNotIn("0", "root");
+    }
+
+    private static void processesAreNotRoot(String id, String name) {
+        InspectContainerResponse inspection = Docker.inspect(id);
+        if (!Boolean.TRUE.equals(inspection.getState().getRunning())) {
+            System.out.printf("ContainerHardeningIT: %s is not running (%s), live checks skipped%n", name,
+                    inspection.getState().getStatus());
+            return;
+        }
+        // docker top reads the host's view, so it works for images without an `id` binary too.
+        Command.Result top = Command.of("docker", "top", id, "-eo", "uid,pid,comm").timeout(Duration.ofSeconds(30)).check();
+        List<String> processes = top.lines().stream().skip(1).toList();
+        assertThat(processes).as("%s processes", name).isNotEmpty()
+                .allSatisfy(line -> assertThat(line.split("\\s+")[0]).as("%s process %s", name, line).isNotEqualTo("0"));
+        Command.Result idCommand = Docker.exec(id, "id", "-u");
+        if (idCommand.ok()) {
+            assertThat(idCommand.stdout().strip()).as("%s: docker exec id -u", name).isNotEqualTo("0");
+        } else {
+            System.out.printf("ContainerHardeningIT: %s has no `id` binary; checked with docker top only%n", name);
+        }
+    }
+
+    private static void readOnlyRoot(String id, String name) {
+        assertThat(Docker.inspect(id).getHostConfig().getReadonlyRootfs()).as("%s HostConfig.ReadonlyRootfs", name).isTrue();
+    }
+
+    private static void noNewPrivileges(String id, String name) {
+        List<String> options = Docker.inspect(id).getHostConfig().getSecurityOpts();
+        assertThat(options).as("%s HostConfig.SecurityOpt", name).isNotNull()
+                .anySatisfy(option -> assertThat(option).isIn("no-new-privileges", "no-new-privileges:true", "no-new-privileges=true"));
+    }
+
+    private static void capabilitiesDropped(String id, String name) {
+        HostConfig host = Docker.inspect(id).getHostConfig();
+        Capability[] dropped = host.getCapDrop();
+        assertThat(dropped).as("%s HostConfig.CapDrop", name).isNotNull().contains(Capability.ALL);
+        Capability[] added = host.getCapAdd();
+        if (added != null && added.length > 0) {
+            System.out.printf("ContainerHardeningIT: %s adds back %s%n", name, Arrays.toString(added));
+        }
+        assertThat(added == null ? new Capability[0] : added).as("%s HostConfig.CapAdd (only what a process proves it needs)", name)
+                .doesNotContain(Capability.SYS_ADMIN, Capability.NET_ADMIN, Capability.SYS_PTRACE, Capability.DAC_OVERRIDE,
+                        Capability.SETUID, Capability.SETGID);
+    }
+
+    private static void resourceLimits(String id, String name) {
+        HostConfig host = Docker.inspect(id).getHostConfig();
+        assertThat(host.getMemory()).as("%s memory limit", name).isNotNull().isPositive();
+        assertThat(host.getPidsLimit()).as("%s pids limit", name).isNotNull().isPositive();
+    }
+}
