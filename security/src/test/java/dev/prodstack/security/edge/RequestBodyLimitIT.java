@@ -3,7 +3,6 @@ package dev.prodstack.security.edge;
 import static dev.prodstack.security.support.EdgeAssertions.assertJsonError;
 import static dev.prodstack.security.support.EdgeAssertions.assertSecurityHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.prodstack.security.support.DevCertificates;
 import dev.prodstack.security.support.EdgeProxy;
@@ -46,7 +45,7 @@ class RequestBodyLimitIT {
      */
     @Test
     void bodyOf100KibIsRefusedOverHttp2(@TempDir Path scratch) throws Exception {
-        assumeThat(HostTools.onPath("curl")).as("curl installed").isTrue();
+        assertThat(HostTools.onPath("curl")).as("curl is needed by this test: apt-get install curl").isTrue();
         Path body = Files.writeString(scratch.resolve("body.json"), json(TOO_LARGE));
         Process curl = new ProcessBuilder(List.of("curl", "-sS", "--http2", "-D", "-",
                 "--cacert", DevCertificates.directory().resolve("ca.crt").toString(),
