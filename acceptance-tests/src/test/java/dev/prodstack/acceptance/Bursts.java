@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import dev.prodstack.acceptance.support.AcceptanceStack;
 import io.restassured.response.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -23,11 +24,21 @@ final class Bursts {
     private Bursts() {
     }
 
+    /** The responses of one burst and how long it took to send them all. */
+    record Timed(List<Response> responses, Duration elapsed) {
+    }
+
     /** Fires the burst at {@code path} and returns every response, in completion order of submission. */
     static List<Response> burst(AcceptanceStack stack, String path) {
+        return timedBurst(stack, path).responses();
+    }
+
+    /** {@link #burst}, with its duration: nginx refills one request per 100 ms while a slow burst runs. */
+    static Timed timedBurst(AcceptanceStack stack, String path) {
         stack.throttle().rest();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
+            long start = System.nanoTime();
             List<Future<Response>> futures = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
                 futures.add(pool.submit(() -> given().spec(stack.edgeUnthrottledSpec()).get(path)));
@@ -36,7 +47,7 @@ final class Bursts {
             for (Future<Response> future : futures) {
                 responses.add(future.get());
             }
-            return responses;
+            return new Timed(responses, Duration.ofNanos(System.nanoTime() - start));
         } catch (Exception e) {
             throw new IllegalStateException("burst failed", e);
         } finally {

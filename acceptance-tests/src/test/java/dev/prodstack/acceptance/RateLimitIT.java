@@ -15,14 +15,19 @@ class RateLimitIT extends AbstractAcceptanceTest {
 
     @Test
     void burst_beyond_the_limit_is_refused_with_429_json_then_recovers() {
-        List<Response> responses = Bursts.burst(stack, "/");
+        Bursts.Timed burst = Bursts.timedBurst(stack, "/");
+        List<Response> responses = burst.responses();
+        // 10 r/s: nginx admits one more request for every 100 ms the burst itself takes (TLS handshakes
+        // on a loaded 2-core machine can stretch 48 requests to a second or more).
+        int refilled = (int) Math.ceil(burst.elapsed().toMillis() / 100.0);
 
         Map<Integer, Integer> statuses = new TreeMap<>();
         responses.forEach(response -> statuses.merge(response.statusCode(), 1, Integer::sum));
-        System.out.printf("RateLimitIT: burst of %d requests -> %s%n", Bursts.REQUESTS, statuses);
+        System.out.printf("RateLimitIT: burst of %d requests in %d ms -> %s%n", Bursts.REQUESTS, burst.elapsed().toMillis(),
+                statuses);
         assertThat(statuses.keySet()).as("only 200 and 429 in the burst: %s", statuses).containsOnly(200, 429);
-        assertThat(statuses.get(200)).as("the burst allowance (20 + the first) is served: %s", statuses)
-                .isBetween(20, 30);
+        assertThat(statuses.get(200)).as("the burst allowance (20 + the first) plus the %d refilled during the burst is served: %s",
+                refilled, statuses).isBetween(20, 21 + refilled + 1);
         assertThat(statuses.getOrDefault(429, 0)).as("the rest is refused: %s", statuses).isPositive();
         Response refused = responses.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
         EdgeAssertions.assertJsonError(refused, 429, "429 body");
