@@ -19,6 +19,7 @@ import dev.prodstack.service.health.DependencyProbe;
 import dev.prodstack.service.health.DependencyStatus;
 import dev.prodstack.service.health.RedisHealthCheck;
 import dev.prodstack.service.http.BodySizeLimitFilter;
+import dev.prodstack.service.http.PathParametersFilter;
 import dev.prodstack.service.http.RequestIdFilter;
 import dev.prodstack.service.http.RequestMetricsFilter;
 import dev.prodstack.service.http.RouteTemplateFilter;
@@ -121,6 +122,7 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         addFilter(environment, "body-size-limit", new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
 
         config.getAuth().register(environment.jersey());
+        environment.jersey().register(new PathParametersFilter());
         environment.jersey().register(new RouteTemplateFilter());
         environment.jersey().register(new JsonExceptionMapper());
         environment.jersey().register(new ValidationExceptionMapper());

@@ -35,16 +35,26 @@ class BadInputIT {
     private static final String JSON = "application/json";
     private static final String AUTH = "auth";
     private static final String CHUNKED = "chunked";
+    /** Stands for the id of a user this class created: odd paths are tried on an id that exists. */
+    private static final String EXISTING = "{existing}";
+    private static long existingId;
 
     @BeforeAll
-    static void cleanTable() {
+    static void cleanTableAndCreateOneUser() {
         TestServices.migrate();
         TestServices.cleanUsers();
+        final Response created = new Http(APP.getLocalPort()).post("/users", user("bad_input_owner", "owner@example.com"));
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        existingId = created.json().get("id").asLong();
+        VALID_INSERTS.incrementAndGet();
     }
 
     @AfterAll
     static void onlyValidInsertsWereStored() {
         assertThat(TestServices.countUsers()).as("rows in users after the bad-input run").isEqualTo(VALID_INSERTS.get());
+        final Response owner = new Http(APP.getLocalPort()).get("/users/" + existingId);
+        assertThat(owner.status()).as("the user the odd paths were tried on is untouched").isEqualTo(200);
+        assertThat(owner.json().get("username").asText()).isEqualTo("bad_input_owner");
     }
 
     /** name, method, path, content type (or AUTH/CHUNKED markers), body, expected status. */
@@ -126,12 +136,21 @@ class BadInputIT {
         get(cases, "/users/-1", 404);
         get(cases, "/users/0", 404);
         get(cases, "/users/99999999999999999999", 404);
-        get(cases, "/users/1%27%20OR%201=1", 404);
-        get(cases, "/users/1;DROP", 404);
+        get(cases, "/users/" + EXISTING + "%27%20OR%201=1", 404);
+        // Path parameters and encoded semicolons are refused, not stripped (which would answer the user).
+        get(cases, "/users/" + EXISTING + ";DROP", 400);
+        get(cases, "/users/" + EXISTING + ";", 400);
+        get(cases, "/users/" + EXISTING + ";x=y", 400);
+        get(cases, "/users/" + EXISTING + "%3B", 400);
+        get(cases, "/users/" + EXISTING + "%3bx=1", 400);
+        get(cases, "/users;x=y/" + EXISTING, 400);
+        cases.add(Arguments.of("DELETE with a path parameter", "DELETE", "/users/" + EXISTING + ";x", AUTH, null, 400));
+        cases.add(Arguments.of("PATCH with an encoded semicolon", "PATCH", "/users/" + EXISTING + "%3B", AUTH,
+                "{\"username\":\"renamed\"}", 400));
         get(cases, "/users/%00", 400);
         get(cases, "/users/..%2F..%2Fetc%2Fpasswd", 400);
         get(cases, "/users/%2e%2e/%2e%2e/admin", 400);
-        get(cases, "/users/1/extra", 404);
+        get(cases, "/users/" + EXISTING + "/extra", 404);
         get(cases, "/users?limit=-5", 422);
         get(cases, "/users?limit=1e3", 422);
         get(cases, "/users?limit=99999999999", 422);
@@ -140,8 +159,8 @@ class BadInputIT {
         cases.add(Arguments.of("PUT non-numeric id", "PUT", "/users/abc", AUTH, user("abc", "a@example.com"), 404));
         cases.add(Arguments.of("PATCH fractional id", "PATCH", "/users/1.5", AUTH, "{\"username\":\"abc\"}", 404));
         cases.add(Arguments.of("DELETE negative id", "DELETE", "/users/-1", AUTH, null, 404));
-        cases.add(Arguments.of("PUT malformed body", "PUT", "/users/1", AUTH, "{\"username\":", 400));
-        cases.add(Arguments.of("PATCH SQL username", "PATCH", "/users/1", AUTH, "{\"username\":\"1 OR 1=1\"}", 422));
+        cases.add(Arguments.of("PUT malformed body", "PUT", "/users/" + EXISTING, AUTH, "{\"username\":", 400));
+        cases.add(Arguments.of("PATCH SQL username", "PATCH", "/users/" + EXISTING, AUTH, "{\"username\":\"1 OR 1=1\"}", 422));
         cases.add(Arguments.of("DELETE collection", "DELETE", "/users", AUTH, null, 405));
         return cases.stream();
     }
@@ -163,7 +182,8 @@ class BadInputIT {
         assertThat(json.get("request_id").asText()).isNotBlank().isEqualTo(response.header("X-Request-ID"));
     }
 
-    private static Response send(String method, String path, String contentType, String body) {
+    private static Response send(String method, String pathTemplate, String contentType, String body) {
+        final String path = pathTemplate.replace(EXISTING, Long.toString(existingId));
         final Http http = new Http(APP.getLocalPort());
         if (CHUNKED.equals(contentType)) {
             // No length known up front: the limit must hold while the body is being read.

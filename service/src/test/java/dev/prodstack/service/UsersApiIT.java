@@ -123,7 +123,7 @@ class UsersApiIT {
 
         @Test
         void unknownIdIs404() {
-            assertError(http.get("/users/987654321"), 404);
+            assertError(http.get("/users/" + TestServices.neverUsedId()), 404);
         }
 
         @Test
@@ -253,9 +253,10 @@ class UsersApiIT {
 
         @Test
         void writesToUnknownIdsAre404() {
-            assertError(http.put("/users/424242", "{\"username\":\"nobody\",\"email\":\"n@example.com\"}",
+            final long unknown = TestServices.neverUsedId();
+            assertError(http.put("/users/" + unknown, "{\"username\":\"nobody\",\"email\":\"n@example.com\"}",
                     "Authorization", Http.adminAuth()), 404);
-            assertError(http.patch("/users/424242", "{\"username\":\"nobody\"}", "Authorization", Http.adminAuth()), 404);
+            assertError(http.patch("/users/" + unknown, "{\"username\":\"nobody\"}", "Authorization", Http.adminAuth()), 404);
             assertError(http.delete("/users/abc", "Authorization", Http.adminAuth()), 404);
         }
     }
@@ -307,7 +308,7 @@ class UsersApiIT {
         @Test
         void prometheusTextOnTheAdminPort() {
             create("prom");
-            http.get("/users/999999");
+            http.get("/users/" + TestServices.neverUsedId());
             final Response scrape = new Http(APP.getAdminPort()).get("/metrics/prometheus");
             assertThat(scrape.status()).isEqualTo(200);
             assertThat(scrape.body())

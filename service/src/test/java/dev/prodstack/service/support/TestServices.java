@@ -20,23 +20,32 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The real Postgres and Redis the integration tests run against (local services by default, overridable with
- * PRODSTACK_TEST_DATABASE_URL / PRODSTACK_TEST_REDIS_URL), the schema (migrated once per JVM with the app's own
- * {@code db migrate} command), and a clean users table for each test.
+ * The real Postgres and Redis the integration tests run against, owned by this run: a database created empty
+ * for the run on the local server (PRODSTACK_TEST_POSTGRES_URL) and dropped at its end, and a Redis key prefix
+ * of its own, so neither an earlier run, a concurrent one nor anything else using those servers can change a
+ * result. PRODSTACK_TEST_DATABASE_URL points the run at an existing database instead (used as it is, never
+ * dropped). The schema is migrated once per JVM with the app's own {@code db migrate} command.
  */
 public final class TestServices {
-    public static final String DATABASE_URL = setting("PRODSTACK_TEST_DATABASE_URL", "prodstack.test.database.url",
+    /** The server (and a database on it to connect to) where each run creates its own database. */
+    public static final String SERVER_URL = setting("PRODSTACK_TEST_POSTGRES_URL", "prodstack.test.postgres.url",
             "jdbc:postgresql://127.0.0.1:5432/test");
     public static final String DATABASE_USER = setting("PRODSTACK_TEST_DATABASE_USER", "prodstack.test.database.user", "postgres");
     public static final String REDIS_URL = setting("PRODSTACK_TEST_REDIS_URL", "prodstack.test.redis.url", "redis://127.0.0.1:6379");
+    /** Per JVM run, so cache entries of an earlier run (or another suite on the same Redis) are never seen. */
+    public static final String KEY_PREFIX = "prodstack-test:" + UUID.randomUUID() + ":user:";
+    public static final String DATABASE_URL = RunDatabase.url(SERVER_URL, DATABASE_USER,
+            setting("PRODSTACK_TEST_DATABASE_URL", "prodstack.test.database.url", ""));
     /** The service's real config file: the tests exercise what production runs, with overrides on top. */
     public static final String CONFIG = Path.of("config.yml").toAbsolutePath().toString();
     /** A port nothing listens on: connections are refused at once. */
     public static final String CLOSED_DATABASE_URL = "jdbc:postgresql://127.0.0.1:1/test";
     public static final String CLOSED_REDIS_URL = "redis://127.0.0.1:1";
     public static final String ADMIN_TOKEN = "it-admin-token-" + UUID.randomUUID();
-    /** Per JVM run, so cache entries of an earlier run (or another suite on the same Redis) are never seen. */
-    public static final String KEY_PREFIX = "prodstack-test:" + UUID.randomUUID() + ":user:";
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RedisKeys.delete(REDIS_URL, KEY_PREFIX), "drop-run-cache-keys"));
+    }
 
     private static final AtomicBoolean MIGRATED = new AtomicBoolean();
     private static Path tokenFile;
@@ -86,14 +95,30 @@ public final class TestServices {
         }
     }
 
-    /** Empties the users table (ids keep increasing, so a stale cache entry can never match a new user). */
+    /**
+     * Empties the users table and this run's cache entries, so a test sees only what it created (ids keep
+     * increasing, and no cached copy of a deleted user survives into the next test).
+     */
     public static void cleanUsers() {
         execute("DELETE FROM users");
+        RedisKeys.delete(REDIS_URL, KEY_PREFIX);
+    }
+
+    /**
+     * An id no user has and none will get: a value taken from the table's own identity sequence, which no insert
+     * will ever be given, so a 404 for it holds whatever rows the database already has.
+     */
+    public static long neverUsedId() {
+        return queryLong("SELECT nextval(pg_get_serial_sequence('users', 'id'))");
     }
 
     public static long countUsers() {
+        return queryLong("SELECT count(*) FROM users");
+    }
+
+    private static long queryLong(String sql) {
         try (Connection connection = connect(); Statement statement = connection.createStatement();
-             var result = statement.executeQuery("SELECT count(*) FROM users")) {
+             var result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         } catch (SQLException e) {
