@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# The pipeline's lint job, runnable anywhere with Docker: shellcheck on every script, compose
+# config for every file combination and env example, promtool / amtool / blackbox / nginx -t on
+# the monitoring and edge configs, each in the image the stack runs it in. Exits 1 on any failure.
+set -euo pipefail
+
+usage() {
+    cat <<USAGE
+Usage: $(basename "$0") [--images FILE] [--only LIST]
+
+  shellcheck  shellcheck -x on every tracked bash script (the seed lesson's copies excepted)
+  compose     compose config -q: {docker-compose.yml, + monitoring overlay, swarm file}
+              x {deployment/.env.example, + env/staging, + env/production} with the image set
+  prometheus  promtool check config (mounted as compose mounts it), check rules, test rules
+  alertmanager amtool check-config
+  blackbox    blackbox_exporter --config.check
+  nginx       nginx -t on security/nginx/nginx.conf, as non-root on a read-only root, dev TLS
+
+Options:
+  --images FILE  image set whose images run the checks (default deployment/images/official.env;
+                 deployment/images/offline.env on a machine without a registry)
+  --only LIST    comma-separated subset of the checks above
+  -h, --help     this help
+
+Compose: \`docker compose\` (v2) when the CLI has it, else docker-compose (v1).
+USAGE
+}
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+images="$root/deployment/images/official.env"
+only='shellcheck,compose,prometheus,alertmanager,blackbox,nginx'
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --images) images=$(realpath "${2:?--images needs a file}"); shift ;;
+        --only) only=${2:?--only needs a list}; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) printf 'error unknown argument: %s\n' "$1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+cd "$root"
+[[ -r "$images" ]] || { printf 'error image set not found: %s\n' "$images" >&2; exit 1; }
+
+failures=0
+step() { printf '==> %s\n' "$*" >&2; }
+pass() { printf ' ok %s\n' "$*" >&2; }
+fail() { printf 'FAIL %s\n' "$*" >&2; failures=$((failures + 1)); }
+wanted() { [[ ",$only," == *",$1,"* ]]; }
+tmp="$(mktemp -d)"
+run_args=()
+trap 'rm -rf "$tmp"' EXIT
+
+# The image a check runs in, by its variable in the image set (KEY=VALUE lines, no evaluation).
+image() { sed -n "s/^$1=//p" "$images" | tail -n 1 | sed 's/^"\(.*\)"$/\1/'; }
+
+# Runs one check: "ok <label>" or "FAIL <label>" with its output, indented.
+check() {
+    local label=$1 out line; shift
+    if out="$("$@" 2>&1)"; then
+        pass "$label"
+    else
+        fail "$label"
+        while IFS= read -r line; do printf '      %s\n' "$line"; done <<<"$out" >&2
+    fi
+}
+
+# One throw-away container of the image set's $1, with no network and no capabilities.
+in_image() {
+    local ref
+    ref="$(image "$1")"; shift
+    [[ -n "$ref" ]] || { echo "not set in $images"; return 1; }
+    docker run --rm --network none --cap-drop ALL --security-opt no-new-privileges "$@" "$ref" \
+        "${run_args[@]}"
+}
+
+if wanted shellcheck; then
+    step "shellcheck $(shellcheck --version | sed -n 's/^version: //p') on every tracked bash script"
+    mapfile -t scripts < <(git ls-files | grep -v '^acceptance-tests/seed/\(scripts\|tests\)/' \
+        | while read -r f; do [[ -f "$f" ]] && head -n 1 "$f" | grep -qE '^#!.*\b(ba)?sh\b' && echo "$f"; done)
+    check "${#scripts[@]} scripts" shellcheck -x "${scripts[@]}"
+fi
+
+if wanted compose; then
+    if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
+    step "${compose[*]} config -q ($("${compose[@]}" version --short 2>/dev/null)), image set ${images#"$root"/}"
+    # One merged env file per case (last line wins, as with several --env-file in v2), so v1,
+    # which takes a single --env-file, checks the same thing. Order = the scripts' precedence:
+    # deployment/.env < image set < deployment/env/<environment>.env.
+    for env in default staging production; do
+        {
+            cat deployment/.env.example "$images"
+            [[ "$env" == default ]] || cat "deployment/env/$env.env.example"
+        } >"$tmp/$env.env"
+        for files in docker-compose.yml docker-compose.yml,docker-compose.monitoring.yml docker-compose.swarm.yml; do
+            args=(--project-directory deployment --env-file "$tmp/$env.env")
+            IFS=, read -ra list <<<"$files"
+            for f in "${list[@]}"; do args+=(-f "deployment/$f"); done
+            check "$files with the $env env" "${compose[@]}" "${args[@]}" config -q
+        done
+    done
+fi
+
+if wanted prometheus; then
+    step "promtool in $(image PROMETHEUS_IMAGE)"
+    rules=(monitoring/prometheus/rules/*.yml)
+    tests=(monitoring/prometheus/tests/*.yml)
+    # Mounted where the monitoring overlay mounts them, so the config's own paths resolve.
+    mounts=(-v "$root/monitoring/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro"
+        -v "$root/monitoring/prometheus/rules:/etc/prometheus/rules:ro"
+        -v "$root/monitoring/prometheus/tests:/etc/prometheus/tests:ro" --entrypoint /bin/promtool)
+    run_args=(check config /etc/prometheus/prometheus.yml)
+    check "check config (${#rules[@]} rule files)" in_image PROMETHEUS_IMAGE "${mounts[@]}"
+    run_args=(check rules "${rules[@]/#monitoring\/prometheus//etc/prometheus}")
+    check "check rules" in_image PROMETHEUS_IMAGE "${mounts[@]}"
+    # From tests/, so that their `../rules/*.yml` resolves.
+    run_args=(test rules "${tests[@]#monitoring/prometheus/tests/}")
+    check "test rules (${#tests[@]} files)" in_image PROMETHEUS_IMAGE "${mounts[@]}" -w /etc/prometheus/tests
+fi
+
+if wanted alertmanager; then
+    step "amtool in $(image ALERTMANAGER_IMAGE)"
+    run_args=(check-config /etc/alertmanager/alertmanager.yml)
+    check "check-config" in_image ALERTMANAGER_IMAGE --entrypoint /bin/amtool \
+        -v "$root/monitoring/alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro"
+fi
+
+# Certificates where compose mounts them (blackbox's CA, nginx's server pair); any will do.
+if wanted blackbox || wanted nginx; then
+    check "development TLS for the checks" security/tls/make-dev-certs.sh "$tmp/tls"
+    chmod -R a+rX "$tmp/tls"
+fi
+
+if wanted blackbox; then
+    step "blackbox_exporter --config.check in $(image BLACKBOX_EXPORTER_IMAGE)"
+    run_args=(--config.file=/etc/blackbox_exporter/config.yml --config.check)
+    check "config check" in_image BLACKBOX_EXPORTER_IMAGE --entrypoint /bin/blackbox_exporter \
+        -v "$root/monitoring/blackbox/blackbox.yml:/etc/blackbox_exporter/config.yml:ro" \
+        -v "$tmp/tls/ca.crt:/etc/blackbox_exporter/tls/ca.crt:ro"
+fi
+
+if wanted nginx; then
+    step "nginx -t in $(image NGINX_IMAGE), as user 101 on a read-only root"
+    # nginx -t resolves the upstream host: "api" exists on the compose network, here it is added.
+    run_args=(nginx -t -c /etc/nginx/nginx.conf)
+    check "nginx -t" in_image NGINX_IMAGE --user 101:101 --read-only --tmpfs /tmp --add-host api:127.0.0.1 \
+        -v "$root/security/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" -v "$tmp/tls:/etc/nginx/tls:ro"
+fi
+
+if (( failures > 0 )); then
+    printf 'error %d check(s) failed\n' "$failures" >&2
+    exit 1
+fi
+printf ' ok every lint check passed\n' >&2
