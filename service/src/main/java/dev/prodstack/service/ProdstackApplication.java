@@ -4,6 +4,7 @@ import com.codahale.metrics.health.HealthCheck;
 import dev.prodstack.service.api.ApiJson;
 import dev.prodstack.service.cache.UserCache;
 import dev.prodstack.service.core.BuildInfo;
+import dev.prodstack.service.core.Readiness;
 import dev.prodstack.service.core.RequestStats;
 import dev.prodstack.service.db.ConnectionPool;
 import dev.prodstack.service.db.PostgresFactory;
@@ -99,6 +100,7 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         final RequestStats requestStats = new RequestStats();
         final DependencyStatus databaseStatus = new DependencyStatus("database", metrics);
         final DependencyStatus cacheStatus = new DependencyStatus("cache", metrics);
+        final Readiness readiness = config.getWarmUp().build(environment);
 
         final ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "postgresql");
         final Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), dataSource, "postgresql");
@@ -118,7 +120,7 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
                 List.of(databaseCheck, cacheCheck), PROBE_INTERVAL_MILLIS));
 
         addFilter(environment, "request-id", new RequestIdFilter());
-        addFilter(environment, "request-metrics", new RequestMetricsFilter(metrics, requestStats));
+        addFilter(environment, "request-metrics", new RequestMetricsFilter(metrics, requestStats, readiness));
         addFilter(environment, "body-size-limit", new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
 
         config.getAuth().register(environment.jersey());
@@ -131,7 +133,7 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         environment.jersey().register(new CatchAllExceptionMapper());
 
         environment.jersey().register(new RootResource(version));
-        environment.jersey().register(new HealthResource(databaseCheck, cacheCheck, version));
+        environment.jersey().register(new HealthResource(databaseCheck, cacheCheck, version, readiness));
         environment.jersey().register(new MetricsResource(requestStats, metrics, pool));
         environment.jersey().register(new UsersResource(users, metrics));
         environment.jersey().register(new UserResource(users, cache));

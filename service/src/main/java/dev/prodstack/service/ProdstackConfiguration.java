@@ -5,6 +5,7 @@ import dev.prodstack.service.auth.AdminAuthFactory;
 import dev.prodstack.service.cache.CacheFactory;
 import dev.prodstack.service.cache.RedisFactory;
 import dev.prodstack.service.db.PostgresFactory;
+import dev.prodstack.service.warmup.WarmUpFactory;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.DataSizeUnit;
@@ -29,6 +30,10 @@ public final class ProdstackConfiguration extends Configuration {
     @Valid
     @NotNull
     private AdminAuthFactory auth = new AdminAuthFactory();
+
+    @Valid
+    @NotNull
+    private WarmUpFactory warmUp = new WarmUpFactory();
 
     /** Empty means "the version in the jar manifest". */
     private String version = "";
@@ -76,6 +81,16 @@ public final class ProdstackConfiguration extends Configuration {
     @JsonProperty
     public void setAuth(AdminAuthFactory auth) {
         this.auth = auth;
+    }
+
+    @JsonProperty
+    public WarmUpFactory getWarmUp() {
+        return warmUp;
+    }
+
+    @JsonProperty
+    public void setWarmUp(WarmUpFactory warmUp) {
+        this.warmUp = warmUp;
     }
 
     @JsonProperty

@@ -2,16 +2,12 @@ package dev.prodstack.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prodstack.service.support.Http;
+import dev.prodstack.service.support.StdoutCapture;
 import dev.prodstack.service.support.TestApps;
 import dev.prodstack.service.support.TestServices;
 import io.dropwizard.testing.DropwizardTestSupport;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,26 +20,14 @@ class JsonLogsIT {
     void stdoutIsJsonLinesCarryingTheRequestId() throws Exception {
         TestServices.migrate();
         final String path = "/users/" + TestServices.neverUsedId();
-        final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        final PrintStream original = System.out;
         // Redis on a closed port: the first cache call logs its outage while serving our request.
         final DropwizardTestSupport<ProdstackConfiguration> app = new DropwizardTestSupport<>(ProdstackApplication.class,
                 TestServices.CONFIG, TestApps.overrides(TestServices.DATABASE_URL, TestServices.CLOSED_REDIS_URL));
-        System.setOut(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
-        try {
+        final List<JsonNode> lines = StdoutCapture.linesDuring(() -> {
             app.before();
             new Http(app.getLocalPort()).get(path, "X-Request-ID", REQUEST_ID, "User-Agent", "json-logs-it");
             app.after();
-        } finally {
-            System.setOut(original);
-        }
-
-        final List<JsonNode> lines = new ArrayList<>();
-        for (String line : captured.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                lines.add(Http.json(line));
-            }
-        }
+        }).stream().map(Http::json).toList();
         assertThat(lines).extracting(line -> line.path("message").asText())
                 .anyMatch(message -> message.endsWith(" started"))
                 .anyMatch(message -> message.contains("shutting down"))
@@ -71,28 +55,5 @@ class JsonLogsIT {
         assertThat(access.path("requestTime").isNumber()).isTrue();
         assertThat(access.path("remoteAddress").asText()).isEqualTo("127.0.0.1");
         assertThat(access.path("userAgent").asText()).isEqualTo("json-logs-it");
-    }
-
-    /** Writes to the real stdout (the test report keeps it) and to the capture. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream first;
-        private final OutputStream second;
-
-        Tee(OutputStream first, OutputStream second) {
-            this.first = first;
-            this.second = second;
-        }
-
-        @Override
-        public void write(int b) throws java.io.IOException {
-            first.write(b);
-            second.write(b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws java.io.IOException {
-            first.write(bytes, offset, length);
-            second.write(bytes, offset, length);
-        }
     }
 }

@@ -43,15 +43,19 @@ public final class UserCache {
         this.bypassNanos = config.getBypassAfterFailure().toNanoseconds();
     }
 
-    /** The cached user, or empty on a miss or when Redis is unavailable (the caller reads Postgres). */
-    public Optional<User> get(long id) {
-        final Optional<User> user = call("get", client -> client.get(key(id))).flatMap(json -> parse(id, json));
-        if (user.isPresent()) {
+    /**
+     * The cached user as the JSON the API sends (written by {@link #put} with the API's own mapper), or empty on a
+     * miss or when Redis is unavailable (the caller reads Postgres). A hit is sent as it is, without a parse and a
+     * new serialization; an entry that is not one of ours for this id is dropped and counts as a miss.
+     */
+    public Optional<String> getJson(long id) {
+        final Optional<String> json = call("get", client -> client.get(key(id))).filter(value -> isEntryFor(id, value));
+        if (json.isPresent()) {
             metrics.cacheHit();
         } else {
             metrics.cacheMiss();
         }
-        return user;
+        return json;
     }
 
     public void put(User user) {
@@ -121,15 +125,14 @@ public final class UserCache {
         status.markDown(e);
     }
 
-    private Optional<User> parse(long id, String json) {
-        try {
-            return Optional.of(mapper.readValue(json, User.class));
-        } catch (JsonProcessingException e) {
-            // A value written by an older, incompatible version: drop it and read Postgres.
-            LOG.warn("discarding unreadable cache entry for user {}", id);
-            evict(id);
-            return Optional.empty();
+    /** Our entries start with the id (User's first field); anything else was written by something else. */
+    private boolean isEntryFor(long id, String json) {
+        if (json.startsWith("{\"id\":" + id + ",")) {
+            return true;
         }
+        LOG.warn("discarding unreadable cache entry for user {}", id);
+        evict(id);
+        return false;
     }
 
     private String key(long id) {

@@ -1,5 +1,6 @@
 package dev.prodstack.service.http;
 
+import dev.prodstack.service.core.Readiness;
 import dev.prodstack.service.core.RequestStats;
 import dev.prodstack.service.metrics.AppMetrics;
 import jakarta.servlet.Filter;
@@ -17,21 +18,31 @@ import java.util.Set;
  * Times every application request into {@code http_server_requests_seconds} and the seed's totals. Runs at the
  * servlet level so requests that never reach a resource (404s, 405s, 413s, static docs assets) are counted too;
  * the route label comes from {@link RouteTemplateFilter}, so it is a template and the label set stays bounded.
+ * The replica's own warm-up requests are not client traffic: they are left out, and marked for the access log.
  */
 public final class RequestMetricsFilter implements Filter {
     public static final String ROUTE_ATTRIBUTE = "prodstack.route";
+    /** Request attribute on warm-up requests; {@link WarmUpAccessFilterFactory} keeps them out of the access log. */
+    public static final String WARM_UP_ATTRIBUTE = "prodstack.warm_up";
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final AppMetrics metrics;
     private final RequestStats stats;
+    private final Readiness readiness;
 
-    public RequestMetricsFilter(AppMetrics metrics, RequestStats stats) {
+    public RequestMetricsFilter(AppMetrics metrics, RequestStats stats, Readiness readiness) {
         this.metrics = metrics;
         this.stats = stats;
+        this.readiness = readiness;
     }
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (readiness.isWarmUpRequest(((HttpServletRequest) req).getHeader(Readiness.WARM_UP_HEADER))) {
+            req.setAttribute(WARM_UP_ATTRIBUTE, "true");
+            chain.doFilter(req, res);
+            return;
+        }
         final long start = System.nanoTime();
         boolean failed = true;
         try {

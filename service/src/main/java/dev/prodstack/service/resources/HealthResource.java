@@ -3,6 +3,7 @@ package dev.prodstack.service.resources;
 import com.codahale.metrics.annotation.Timed;
 import com.codahale.metrics.health.HealthCheck;
 import dev.prodstack.service.api.HealthReport;
+import dev.prodstack.service.core.Readiness;
 import dev.prodstack.service.http.RequestIds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,7 +14,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * GET /health, for container health checks, load balancers and the seed's scripts. Postgres down is an
- * outage (503: take this replica out); Redis down only degrades latency (200, "degraded").
+ * outage (503: take this replica out); Redis down only degrades latency (200, "degraded"). A replica still
+ * warming up answers 503 "starting", so it gets no clients before its request path is compiled.
  */
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
@@ -23,11 +25,13 @@ public final class HealthResource {
     private final HealthCheck database;
     private final HealthCheck cache;
     private final String version;
+    private final Readiness readiness;
 
-    public HealthResource(HealthCheck database, HealthCheck cache, String version) {
+    public HealthResource(HealthCheck database, HealthCheck cache, String version, Readiness readiness) {
         this.database = database;
         this.cache = cache;
         this.version = version;
+        this.readiness = readiness;
     }
 
     @GET
@@ -35,10 +39,13 @@ public final class HealthResource {
     public Response health() {
         final boolean databaseUp = database.execute().isHealthy();
         final boolean cacheUp = cache.execute().isHealthy();
-        final String status = !databaseUp ? "unhealthy" : cacheUp ? "healthy" : "degraded";
+        final boolean warm = readiness.isWarm();
+        final String status = !databaseUp ? "unhealthy" : !warm ? "starting" : cacheUp ? "healthy" : "degraded";
+        final boolean serving = databaseUp && warm;
+        final String problem = !databaseUp ? "database unavailable" : "warming up";
         final HealthReport report = new HealthReport(status, connection(databaseUp), connection(cacheUp), version,
-                databaseUp ? null : 503, databaseUp ? null : "database unavailable", RequestIds.current());
-        return Response.status(databaseUp ? 200 : 503).entity(report).cacheControl(NO_STORE).build();
+                serving ? null : 503, serving ? null : problem, RequestIds.current());
+        return Response.status(serving ? 200 : 503).entity(report).cacheControl(NO_STORE).build();
     }
 
     /** A health answer is about this instant: no proxy or client may reuse it. */

@@ -49,9 +49,9 @@ public final class UserResource {
     @GET
     @Timed
     public Response get(@PathParam("id") long id) {
-        final Optional<User> cached = cache.get(id);
+        final Optional<String> cached = cache.getJson(id);
         if (cached.isPresent()) {
-            return Response.ok(cached.get()).header(CACHE_HEADER, "HIT").build();
+            return Response.ok(cached.get(), MediaType.APPLICATION_JSON_TYPE).header(CACHE_HEADER, "HIT").build();
         }
         final User user = users.findById(id).orElseThrow(() -> notFound(id));
         cache.put(user);

@@ -47,7 +47,7 @@ class UserCacheTest {
     @Test
     void aRefusingRedisIsAMissAndAnError() {
         final UserCache cache = cache("redis://127.0.0.1:1", Duration.seconds(1));
-        assertThat(cache.get(1)).isEmpty();
+        assertThat(cache.getJson(1)).isEmpty();
         cache.put(new User(1, "abc", "a@example.com", Instant.now(), Instant.now()));
         cache.evict(1);
         assertThat(metrics.cacheMisses()).isEqualTo(1);
@@ -64,13 +64,13 @@ class UserCacheTest {
              LogCapture log = new LogCapture(DependencyStatus.class)) {
             final UserCache cache = cache("redis://127.0.0.1:" + silent.getLocalPort(), Duration.minutes(1));
             final long first = System.nanoTime();
-            assertThat(cache.get(1)).isEmpty();
+            assertThat(cache.getJson(1)).isEmpty();
             final long firstMillis = (System.nanoTime() - first) / 1_000_000;
             assertThat(firstMillis).as("first call bounded by the timeouts").isLessThan(1500);
 
             final long rest = System.nanoTime();
             for (int i = 0; i < 20; i++) {
-                assertThat(cache.get(i)).isEmpty();
+                assertThat(cache.getJson(i)).isEmpty();
             }
             assertThat((System.nanoTime() - rest) / 1_000_000).as("20 calls inside the bypass window").isLessThan(200);
             assertThat(metrics.cacheErrors()).isEqualTo(21);

@@ -76,16 +76,18 @@ class UserResourceTest {
     class Get {
         @Test
         void aCachedUserIsAHit() {
-            when(CACHE.get(3)).thenReturn(Optional.of(USER));
+            when(CACHE.getJson(3)).thenReturn(Optional.of("{\"id\":3,\"username\":\"grace\"}"));
             final Response response = request("/users/3", null).get();
             assertThat(response.getStatus()).isEqualTo(200);
             assertThat(response.getHeaderString("X-Cache")).isEqualTo("HIT");
+            assertThat(response.getMediaType().toString()).isEqualTo("application/json");
+            assertThat(response.readEntity(String.class)).as("the cached JSON, sent as it is").isEqualTo("{\"id\":3,\"username\":\"grace\"}");
             verify(DAO, never()).findById(anyLong());
         }
 
         @Test
         void aMissReadsPostgresAndFillsTheCache() {
-            when(CACHE.get(3)).thenReturn(Optional.empty());
+            when(CACHE.getJson(3)).thenReturn(Optional.empty());
             when(DAO.findById(3)).thenReturn(Optional.of(USER));
             final Response response = request("/users/3", null).get();
             assertThat(response.getHeaderString("X-Cache")).isEqualTo("MISS");
@@ -95,7 +97,7 @@ class UserResourceTest {
 
         @Test
         void unknownAndMalformedIdsAre404() {
-            when(CACHE.get(anyLong())).thenReturn(Optional.empty());
+            when(CACHE.getJson(anyLong())).thenReturn(Optional.empty());
             when(DAO.findById(anyLong())).thenReturn(Optional.empty());
             for (String id : new String[]{"4", "abc", "-1", "99999999999999999999"}) {
                 final Response response = request("/users/" + id, null).get();
