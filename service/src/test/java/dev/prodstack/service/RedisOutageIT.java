@@ -1,6 +1,6 @@
 package dev.prodstack.service;
 
-import dev.prodstack.service.health.DependencyStatus;
+import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.support.Http;
 import dev.prodstack.service.support.Http.Response;
 import dev.prodstack.service.support.LogCapture;

@@ -1,8 +1,6 @@
 package dev.prodstack.service.api;
 
 import dev.prodstack.service.api.ErrorResponse.FieldError;
-import dev.prodstack.service.errors.ErrorResponses;
-import jakarta.ws.rs.WebApplicationException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +16,7 @@ public record PageRequest(int limit, long after) {
         final long parsedLimit = parse(limit, DEFAULT_LIMIT, 1, MAX_LIMIT, "limit", errors);
         final long parsedAfter = parse(after, 0, 0, Long.MAX_VALUE, "after", errors);
         if (!errors.isEmpty()) {
-            throw new WebApplicationException(ErrorResponses.invalid(errors));
+            throw new InvalidParametersException(errors);
         }
         return new PageRequest((int) parsedLimit, parsedAfter);
     }

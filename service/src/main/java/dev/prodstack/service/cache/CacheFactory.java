@@ -2,7 +2,7 @@ package dev.prodstack.service.cache;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prodstack.service.health.DependencyStatus;
+import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.AppMetrics;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;

@@ -3,7 +3,7 @@ package dev.prodstack.service.cache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prodstack.service.core.User;
-import dev.prodstack.service.health.DependencyStatus;
+import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.AppMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package dev.prodstack.service.errors;
 
+import dev.prodstack.service.http.PayloadTooLargeException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.eclipse.jetty.io.EofException;

@@ -1,6 +1,6 @@
 package dev.prodstack.service.errors;
 
-import dev.prodstack.service.health.DependencyStatus;
+import dev.prodstack.service.metrics.DependencyStatus;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.jdbi.v3.core.JdbiException;

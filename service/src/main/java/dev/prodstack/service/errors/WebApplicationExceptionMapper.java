@@ -1,5 +1,6 @@
 package dev.prodstack.service.errors;
 
+import dev.prodstack.service.http.PayloadTooLargeException;
 import dev.prodstack.service.api.ErrorResponse;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;

@@ -1,5 +1,6 @@
 package dev.prodstack.service.health;
 
+import dev.prodstack.service.metrics.DependencyStatus;
 import com.codahale.metrics.health.HealthCheck;
 import dev.prodstack.service.db.ConnectionPool;
 import org.jdbi.v3.core.Jdbi;

@@ -1,6 +1,5 @@
 package dev.prodstack.service.http;
 
-import dev.prodstack.service.errors.PayloadTooLargeException;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;

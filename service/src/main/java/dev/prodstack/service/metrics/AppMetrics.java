@@ -91,4 +91,9 @@ public final class AppMetrics {
         return (long) (cacheErrors.labelValues("get").get() + cacheErrors.labelValues("set").get()
                 + cacheErrors.labelValues("delete").get());
     }
+
+    /** hits / (hits + misses), rounded to four places; 0 before the first lookup. */
+    public static double hitRate(long hits, long misses) {
+        return hits + misses == 0 ? 0 : Math.round(10000.0 * hits / (hits + misses)) / 10000.0;
+    }
 }

@@ -1,17 +1,13 @@
 package dev.prodstack.service.resources;
 
 import com.codahale.metrics.annotation.Timed;
+import dev.prodstack.service.api.CacheStats;
 import dev.prodstack.service.cache.UserCache;
 import dev.prodstack.service.metrics.AppMetrics;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /**
  * GET /cache/stats: a subset of Redis INFO (server-wide) and this replica's own hits and misses. When Redis is
@@ -20,9 +16,6 @@ import java.util.Optional;
 @Path("/cache/stats")
 @Produces(MediaType.APPLICATION_JSON)
 public final class CacheStatsResource {
-    private static final List<String> INTEGER_FIELDS =
-            List.of("connected_clients", "keyspace_hits", "keyspace_misses", "used_memory", "uptime_in_seconds");
-
     private final UserCache cache;
     private final AppMetrics metrics;
 
@@ -33,29 +26,19 @@ public final class CacheStatsResource {
 
     @GET
     @Timed
-    public Map<String, Object> stats() {
-        final Optional<Map<String, String>> info = cache.info();
-        final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", info.isPresent() ? "connected" : "disconnected");
-        info.ifPresent(redis -> {
-            INTEGER_FIELDS.forEach(field -> body.put(field, parseLong(redis.get(field))));
-            body.put("used_memory_human", redis.get("used_memory_human"));
-            body.put("redis_version", redis.get("redis_version"));
-            body.put("hit_rate", hitRate(parseLong(redis.get("keyspace_hits")), parseLong(redis.get("keyspace_misses"))));
-        });
+    public CacheStats stats() {
         final long hits = metrics.cacheHits();
         final long misses = metrics.cacheMisses();
-        final Map<String, Object> application = new LinkedHashMap<>();
-        application.put("hits", hits);
-        application.put("misses", misses);
-        application.put("errors", metrics.cacheErrors());
-        application.put("hit_rate", hitRate(hits, misses));
-        body.put("application", application);
-        return body;
-    }
-
-    static double hitRate(long hits, long misses) {
-        return hits + misses == 0 ? 0 : Math.round(10000.0 * hits / (hits + misses)) / 10000.0;
+        final CacheStats.Application application =
+                new CacheStats.Application(hits, misses, metrics.cacheErrors(), AppMetrics.hitRate(hits, misses));
+        return cache.info()
+                .map(redis -> new CacheStats("connected", parseLong(redis.get("connected_clients")),
+                        parseLong(redis.get("keyspace_hits")), parseLong(redis.get("keyspace_misses")),
+                        parseLong(redis.get("used_memory")), parseLong(redis.get("uptime_in_seconds")),
+                        redis.get("used_memory_human"), redis.get("redis_version"),
+                        AppMetrics.hitRate(parseLong(redis.get("keyspace_hits")), parseLong(redis.get("keyspace_misses"))),
+                        application))
+                .orElseGet(() -> new CacheStats("disconnected", null, null, null, null, null, null, null, null, application));
     }
 
     private static long parseLong(String value) {

@@ -1,6 +1,7 @@
 package dev.prodstack.service.resources;
 
 import com.codahale.metrics.annotation.Timed;
+import dev.prodstack.service.api.MetricsSnapshot;
 import dev.prodstack.service.core.RequestStats;
 import dev.prodstack.service.core.SystemStats;
 import dev.prodstack.service.db.ConnectionPool;
@@ -11,8 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * GET /metrics: the seed's JSON snapshot (its scripts grep {@code requests_total}), plus the KPIs the seed
@@ -33,26 +32,13 @@ public final class MetricsResource {
 
     @GET
     @Timed
-    public Map<String, Object> metrics() {
+    public MetricsSnapshot metrics() {
         final long total = requests.requests();
         final long errors = requests.errors();
-        final Map<String, Object> body = new LinkedHashMap<>();
-        body.put("timestamp", Instant.now().toString());
-        body.put("requests_total", total);
-        body.put("errors_total", errors);
-        body.put("error_rate", (double) errors / Math.max(total, 1));
-        body.put("cpu_percent", SystemStats.cpuPercent());
-        body.put("memory_mb", SystemStats.memoryMb());
-        body.put("disk_usage", SystemStats.diskUsagePercent());
-        body.put("process_id", SystemStats.processId());
-        body.put("hostname", SystemStats.hostname());
-        body.put("cache_hit_rate", CacheStatsResource.hitRate(metrics.cacheHits(), metrics.cacheMisses()));
-        final Map<String, Object> poolUsage = new LinkedHashMap<>();
-        poolUsage.put("active", pool.active());
-        poolUsage.put("idle", pool.idle());
-        poolUsage.put("max", pool.max());
-        poolUsage.put("usage", pool.usage());
-        body.put("db_pool", poolUsage);
-        return body;
+        return new MetricsSnapshot(Instant.now().toString(), total, errors, (double) errors / Math.max(total, 1),
+                SystemStats.cpuPercent(), SystemStats.memoryMb(), SystemStats.diskUsagePercent(),
+                SystemStats.processId(), SystemStats.hostname(),
+                AppMetrics.hitRate(metrics.cacheHits(), metrics.cacheMisses()),
+                new MetricsSnapshot.PoolUsage(pool.active(), pool.idle(), pool.max(), pool.usage()));
     }
 }

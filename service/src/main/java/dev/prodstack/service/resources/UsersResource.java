@@ -40,7 +40,7 @@ public final class UsersResource {
         final User user = users.insert(body.username(), body.email());
         metrics.userCreated();
         return Response.ok(user)
-                .location(UriBuilder.fromResource(UserResource.class).build(user.id()))
+                .location(UriBuilder.fromResource(UsersResource.class).path(Long.toString(user.id())).build())
                 .build();
     }
 

@@ -1,6 +1,5 @@
 package dev.prodstack.service.api;
 
-import jakarta.ws.rs.WebApplicationException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,11 +20,11 @@ class PageRequestTest {
     }
 
     @Test
-    void outOfRangeIs422() {
+    void outOfRangeNamesTheParameter() {
         for (String[] bad : new String[][]{{"0", null}, {"501", null}, {"-1", null}, {"x", null}, {null, "-1"}, {null, "1.5"}}) {
             assertThatThrownBy(() -> PageRequest.parse(bad[0], bad[1]))
-                    .isInstanceOfSatisfying(WebApplicationException.class,
-                            e -> assertThat(e.getResponse().getStatus()).isEqualTo(422));
+                    .isInstanceOfSatisfying(InvalidParametersException.class,
+                            e -> assertThat(e.errors()).extracting(ErrorResponse.FieldError::field).hasSize(1));
         }
     }
 }

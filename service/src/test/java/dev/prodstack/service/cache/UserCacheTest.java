@@ -3,7 +3,7 @@ package dev.prodstack.service.cache;
 import com.codahale.metrics.MetricRegistry;
 import dev.prodstack.service.api.ApiJson;
 import dev.prodstack.service.core.User;
-import dev.prodstack.service.health.DependencyStatus;
+import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.AppMetrics;
 import dev.prodstack.service.support.LogCapture;
 import io.dropwizard.jackson.Jackson;

@@ -3,10 +3,11 @@ package dev.prodstack.service.support;
 import dev.prodstack.service.api.ApiJson;
 import dev.prodstack.service.errors.CatchAllExceptionMapper;
 import dev.prodstack.service.errors.DatabaseExceptionMapper;
+import dev.prodstack.service.errors.InvalidParametersExceptionMapper;
 import dev.prodstack.service.errors.JsonExceptionMapper;
 import dev.prodstack.service.errors.ValidationExceptionMapper;
 import dev.prodstack.service.errors.WebApplicationExceptionMapper;
-import dev.prodstack.service.health.DependencyStatus;
+import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.AppMetrics;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.junit5.ResourceExtension;
@@ -23,6 +24,7 @@ public final class TestResources {
                 .bootstrapLogging(false)
                 .addProvider(new JsonExceptionMapper())
                 .addProvider(new ValidationExceptionMapper())
+                .addProvider(new InvalidParametersExceptionMapper())
                 .addProvider(new WebApplicationExceptionMapper())
                 .addProvider(new DatabaseExceptionMapper(new DependencyStatus("database", new AppMetrics())))
                 .addProvider(new CatchAllExceptionMapper());

@@ -1,4 +1,4 @@
-package dev.prodstack.service.errors;
+package dev.prodstack.service.http;
 
 import java.io.IOException;
 

@@ -1,6 +1,5 @@
-package dev.prodstack.service.health;
+package dev.prodstack.service.metrics;
 
-import dev.prodstack.service.metrics.AppMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +41,7 @@ public final class DependencyStatus {
     }
 
     /** The root cause's class and message: enough to diagnose, no stack trace per outage. */
-    static String describe(Throwable cause) {
+    public static String describe(Throwable cause) {
         Throwable root = cause;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
