@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Prometheus as an operator reads it: every target up, and the api's metrics (names fixed in
- * notes/interfaces.md) present after real traffic.
+ * AppMetrics and listed in monitoring/README.md) present after real traffic.
  */
 @Order(120)
 class PrometheusTargetsIT extends AbstractAcceptanceTest {

@@ -22,7 +22,7 @@ class ComposeOverlayTest {
     /** The overlay as written (image variables, port strings, volumes). */
     private static final JsonNode SERVICES = yaml(COMPOSE_OVERLAY).path("services");
 
-    /** Image variable and official default of each monitoring service (notes/interfaces.md). */
+    /** Image variable and official default of each monitoring service (deployment/images/official.env). */
     private static final Map<String, String> IMAGES = Map.of(
             "prometheus", "${PROMETHEUS_IMAGE:-prom/prometheus:v2.42.0}",
             "alertmanager", "${ALERTMANAGER_IMAGE:-prom/alertmanager:v0.25.0}",

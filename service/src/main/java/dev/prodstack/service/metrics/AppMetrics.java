@@ -6,8 +6,9 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The service's own Prometheus metrics (names fixed in notes/interfaces.md). One registry per application
- * instance rather than the global default, so several apps in one JVM (the integration tests) never collide.
+ * The service's own Prometheus metrics (the names the dashboards and alert rules query; monitoring/README.md
+ * lists them). One registry per application instance rather than the global default, so several apps in one
+ * JVM (the integration tests) never collide.
  */
 public final class AppMetrics {
     /** Latency buckets agreed with the dashboards and the SLO alert (seconds). */
