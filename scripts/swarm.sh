@@ -18,7 +18,7 @@ Usage: $(basename "$0") <deploy|update-api|status|rm> [options]
            all its replicas healthy and https://localhost:\$HTTPS_PORT/health answers.
   update-api  rolling restart of the api (docker service update --force), or a new image
            with --image: migrates first, then rolls one task at a time; follows the update
-           (reloading nginx where the api has no virtual IP) until it completes
+           until it completes (or Swarm rolls it back by itself)
   status   services, tasks and the health answer
   rm       removes the stack (volumes kept unless --volumes)
 
@@ -36,9 +36,9 @@ Options:
 Environment: STACK_NAME (prodstack), VERSION, API_IMAGE, HTTP_PORT, HTTPS_PORT and the image
 variables of deployment/.env.example. SWARM_ENDPOINT_MODE=vip|dnsrr overrides the detection:
 without the kernel's IPVS (no /proc/net/ip_vs) virtual IPs and the ingress mesh do not work, so
-the services use DNS round robin, the proxy publishes its ports in host mode, and this script
-reloads nginx whenever the api's task addresses change (a bare 'docker service update' of the
-api then needs '$(basename "$0") update-api' instead, or nginx keeps the old addresses).
+the services use DNS round robin and the proxy publishes its ports in host mode. Either way nginx
+follows the api's tasks by itself (security/nginx/upstream-watch.sh re-resolves tasks.api every
+2 s), so a bare 'docker service update/scale' or a crashed task needs no step from this script.
 USAGE
 }
 
@@ -88,29 +88,12 @@ select_endpoint_mode() {
         vip) : "${SWARM_PUBLISH_MODE:=ingress}" "${SWARM_PROXY_UPDATE_ORDER:=start-first}" ;;
         dnsrr)
             : "${SWARM_PUBLISH_MODE:=host}" "${SWARM_PROXY_UPDATE_ORDER:=stop-first}"
-            warn "no IPVS in this kernel: DNS round robin, proxy ports in host mode, nginx reloaded on api changes"
+            warn "no IPVS in this kernel: DNS round robin, proxy ports in host mode"
             ;;
         *) die "SWARM_ENDPOINT_MODE must be vip or dnsrr" ;;
     esac
     export SWARM_ENDPOINT_MODE SWARM_PUBLISH_MODE SWARM_PROXY_UPDATE_ORDER
     info "endpoint mode $SWARM_ENDPOINT_MODE, proxy ports in $SWARM_PUBLISH_MODE mode"
-}
-
-# dnsrr only: nginx resolved `api` when it started; reload it whenever the set of api task
-# addresses (as Docker's DNS answers them inside the proxy) changes.
-_api_addresses=''
-refresh_proxy() {
-    [[ "$SWARM_ENDPOINT_MODE" == dnsrr && "$DRY_RUN" != true ]] || return 0
-    local proxy addresses
-    proxy="$(docker ps -q --filter "label=com.docker.swarm.service.name=${stack}_proxy" --filter status=running | head -n 1)"
-    [[ -n "$proxy" ]] || return 0
-    addresses="$(docker exec "$proxy" getent ahostsv4 tasks.api 2>/dev/null | awk '{print $1}' | sort -u | tr '\n' ' ')" || true
-    if [[ -n "$addresses" && "$addresses" != "$_api_addresses" ]]; then
-        if docker exec "$proxy" nginx -s reload >/dev/null 2>&1; then
-            info "api tasks at ${addresses% }: nginx reloaded"
-            _api_addresses=$addresses
-        fi
-    fi
 }
 
 # Current state of a service's newest task, e.g. "Running", "Complete", "Failed".
@@ -121,7 +104,10 @@ newest_task_state() {
 # Configs are immutable in Swarm: naming them after their content lets a changed file roll out.
 export_config_versions() {
     local var file
-    for var in NGINX_CONF:"$PRODSTACK_ROOT/security/nginx/nginx.conf" POSTGRES_CONF:"$DEPLOY_DIR/postgres/postgresql.conf" \
+    for var in NGINX_CONF:"$PRODSTACK_ROOT/security/nginx/nginx.conf" \
+            NGINX_UPSTREAM_WATCH:"$PRODSTACK_ROOT/security/nginx/upstream-watch.sh" \
+            NGINX_LIMIT_EXEMPT:"$PRODSTACK_ROOT/security/nginx/limit-exempt.conf" \
+            POSTGRES_CONF:"$DEPLOY_DIR/postgres/postgresql.conf" \
             REDIS_CONF:"$DEPLOY_DIR/redis/redis.conf" TLS_CRT:"$TLS_DIR/server.crt"; do
         file="${var#*:}"
         [[ -r "$file" ]] || die "missing $file"
@@ -152,12 +138,16 @@ wait_migration() {
     die "the migration did not complete within ${timeout}s"
 }
 
-# Every long-running service reaches its desired replica count (Swarm counts a task only once
-# its healthcheck passed), then the edge answers.
+# "Healthy enough to switch" is the scripts' shared notion (scripts/lib, as deploy.sh uses it):
+# every long-running service has its desired task count (Swarm starts and replaces tasks, and
+# counts one only after its healthcheck passed), every running task container is healthy
+# (wait_containers_healthy), then the edge answers healthy (wait_http_healthy).
 wait_converged() {
-    local deadline line name current desired pending
+    local started deadline line name current desired pending
+    local -a containers
     local -A seen=()
-    deadline=$(( $(now_s) + timeout ))
+    started=$(now_s)
+    deadline=$(( started + timeout ))
     step "waiting up to ${timeout}s for every service to converge"
     [[ "$DRY_RUN" == true ]] && return 0
     while true; do
@@ -165,7 +155,7 @@ wait_converged() {
         while read -r name line; do
             [[ "$name" == "${stack}_migrate" ]] && continue
             if [[ "${seen[$name]:-}" != "$line" ]]; then
-                printf '    %-24s %s\n' "$name" "$line" >&2
+                printf '    [%4ss] %-24s %s\n' "$(( $(now_s) - started ))" "$name" "$line" >&2
                 seen[$name]=$line
             fi
             current="${line%%/*}"
@@ -173,18 +163,20 @@ wait_converged() {
             desired="${desired%% *}"
             [[ "$current" == "$desired" && "$desired" != 0 ]] || pending=1
         done < <(docker stack services "$stack" --format '{{.Name}} {{.Replicas}}')
-        refresh_proxy
-        if [[ "$pending" == 0 ]] && [[ "$(docker stack ps "$stack" --filter desired-state=running --format '{{.CurrentState}}' | grep -vc '^Running' || true)" == 0 ]]; then
-            break
-        fi
+        [[ "$pending" == 0 ]] && break
         if (( $(now_s) >= deadline )); then
             docker stack ps --no-trunc "$stack" >&2 || true
             die "the stack did not converge within ${timeout}s"
         fi
-        sleep 3
+        sleep 2
     done
-    ok "all services converged"
-    step "checking $(stack_base_url)/health through the ingress"
+    mapfile -t containers < <(docker ps --no-trunc --filter "label=com.docker.stack.namespace=$stack" \
+        --filter status=running --format '{{.ID}} {{.Label "com.docker.swarm.service.name"}}' \
+        | awk -v skip="${stack}_migrate" '$2 != skip {print $1}')
+    wait_containers_healthy "$(( deadline > $(now_s) ? deadline - $(now_s) : 1 ))" "${containers[@]}" \
+        || die "task containers of $stack are not healthy"
+    ok "all services converged, ${#containers[@]} task containers healthy after $(elapsed_since "$started")"
+    step "checking $(stack_base_url)/health through the edge"
     wait_http_healthy "$(stack_base_url)" 90 || die "$(stack_base_url)/health is not healthy"
     ok "$(stack_base_url)/health: $(curl_stack "$(stack_base_url)/health")"
 }
@@ -219,24 +211,26 @@ cmd_deploy() {
     [[ "$DRY_RUN" == true ]] || ok "stack $stack deployed in $(elapsed_since "$started")"
 }
 
-# Waits for the api service's rolling update to finish, keeping nginx current meanwhile.
+# Waits for the api service's rolling update to finish (nginx follows the tasks by itself).
 follow_api_update() {
-    local deadline state
-    deadline=$(( $(now_s) + timeout ))
+    local started deadline state last=''
+    started=$(now_s)
+    deadline=$(( started + timeout ))
     [[ "$DRY_RUN" == true ]] && return 0
     sleep 2
     while true; do
-        refresh_proxy
         state="$(docker service inspect --format '{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}' "${stack}_api")"
         case "$state" in
             completed|'') break ;;
             rollback_completed) die "the update failed and Swarm rolled the api back" ;;
             paused|rollback_paused) die "the api update is $state: docker service inspect ${stack}_api" ;;
         esac
+        [[ "$state" == "$last" ]] || info "[$(printf '%4s' "$(( $(now_s) - started ))")s] api update: $state"
+        last=$state
         (( $(now_s) < deadline )) || die "the api update did not finish within ${timeout}s (state: $state)"
         sleep 2
     done
-    ok "api update $state"
+    ok "api update ${state:-completed} after $(elapsed_since "$started")"
 }
 
 cmd_update_api() {

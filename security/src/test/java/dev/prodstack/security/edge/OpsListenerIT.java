@@ -9,7 +9,10 @@ import dev.prodstack.security.support.RawHttp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The loopback-only ops listener serves the app's /metrics with the public listener's headers; 443 never does. */
+/**
+ * The loopback-only ops listener serves the app's /metrics and nginx's own /nginx-return-200 with the
+ * public listener's headers; 443 serves neither.
+ */
 class OpsListenerIT {
 
     @RegisterExtension
@@ -36,6 +39,23 @@ class OpsListenerIT {
     @Test
     void dotFilesStayBlockedOnTheOpsListener() {
         RawHttp.Response response = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.OPS_HTTPS_PORT), "/.env", "localhost");
+
+        assertJsonError(response, 404, "not found");
+    }
+
+    @Test
+    void returns200ItselfForTheBenchmark() {
+        RawHttp.Response response = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.OPS_HTTPS_PORT), "/nginx-return-200", "localhost");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}\n");
+        assertThat(response.header("X-Echo-Port")).as("answered by nginx, not the api").isNull();
+        assertSecurityHeaders(response);
+    }
+
+    @Test
+    void publicListenerDoesNotServeReturn200() {
+        RawHttp.Response response = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT), "/nginx-return-200", "localhost");
 
         assertJsonError(response, 404, "not found");
     }

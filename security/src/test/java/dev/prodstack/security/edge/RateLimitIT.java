@@ -14,7 +14,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Per-client limit of 10 requests/s with bursts of 20: the excess gets a JSON 429, and the client recovers. */
+/**
+ * Per-client limit of 10 requests/s with bursts of 20, with the production (empty) exemption list: the
+ * excess gets a JSON 429, and the client recovers.
+ */
 class RateLimitIT {
 
     @RegisterExtension

@@ -42,29 +42,39 @@ public final class EdgeProxy implements BeforeAllCallback, AfterAllCallback {
     /** PROXY_UID:PROXY_GID defaults of deployment/docker-compose.yml. */
     public static final String NGINX_USER = "101:101";
 
-    private static final Path CONFIG = DevCertificates.repositoryRoot().resolve("security/nginx/nginx.conf");
+    private static final Path NGINX_DIR = DevCertificates.repositoryRoot().resolve("security/nginx");
+    /** The production exemption list (empty) and the one only the benchmark mounts. */
+    public static final Path LIMIT_EXEMPT_DEFAULT = NGINX_DIR.resolve("limit-exempt.conf");
+    public static final Path LIMIT_EXEMPT_BENCH = NGINX_DIR.resolve("limit-exempt.bench.conf");
 
     private final boolean withUpstream;
+    private final Path limitExempt;
     private GenericContainer<?> nginx;
     private HttpClient client;
 
-    private EdgeProxy(boolean withUpstream) {
+    private EdgeProxy(boolean withUpstream, Path limitExempt) {
         this.withUpstream = withUpstream;
+        this.limitExempt = limitExempt;
     }
 
     /** nginx in front of the fake api. */
     public static EdgeProxy withFakeApi() {
-        return new EdgeProxy(true);
+        return new EdgeProxy(true, LIMIT_EXEMPT_DEFAULT);
+    }
+
+    /** nginx in front of the fake api with the benchmark's rate-limit exemption mounted. */
+    public static EdgeProxy withFakeApiForTheBenchmark() {
+        return new EdgeProxy(true, LIMIT_EXEMPT_BENCH);
     }
 
     /** nginx whose upstream refuses every connection. */
     public static EdgeProxy withoutUpstream() {
-        return new EdgeProxy(false);
+        return new EdgeProxy(false, LIMIT_EXEMPT_DEFAULT);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        nginx = edgeNginx(NginxImage.require())
+        nginx = edgeNginx(NginxImage.require(), limitExempt)
                 .withExposedPorts(HTTP_PORT, HTTPS_PORT, OPS_HTTPS_PORT, STATUS_PORT)
                 .waitingFor(Wait.forHttp("/nginx-health").forPort(HTTP_PORT).withStartupTimeout(Duration.ofSeconds(30)));
         if (withUpstream) {
@@ -94,17 +104,25 @@ public final class EdgeProxy implements BeforeAllCallback, AfterAllCallback {
     }
 
     /**
-     * nginx with security/nginx/nginx.conf and the development certificate pair mounted read-only
-     * at the paths deployment/docker-compose.yml uses, run as that file runs the proxy.
+     * nginx with security/nginx/nginx.conf, its upstream watcher as the entrypoint, the production
+     * (empty) rate-limit exemption list and the development certificate pair, mounted read-only at
+     * the paths deployment/docker-compose.yml uses, run as that file runs the proxy.
      */
     public static GenericContainer<?> edgeNginx(DockerImageName image) {
+        return edgeNginx(image, LIMIT_EXEMPT_DEFAULT);
+    }
+
+    public static GenericContainer<?> edgeNginx(DockerImageName image, Path limitExempt) {
         Path tls = DevCertificates.directory();
         Map<Path, String> mounts = Map.of(
-                CONFIG, "/etc/nginx/nginx.conf",
+                NGINX_DIR.resolve("nginx.conf"), "/etc/nginx/nginx.conf",
+                NGINX_DIR.resolve("upstream-watch.sh"), "/etc/nginx/upstream-watch.sh",
+                limitExempt, "/etc/nginx/limit-exempt.conf",
                 tls.resolve("server.crt"), "/etc/nginx/tls/server.crt",
                 tls.resolve("server.key"), "/etc/nginx/tls/server.key");
         return new GenericContainer<>(image)
                 .withTmpFs(Map.of("/tmp", "rw,size=16m"))
+                .withCommand("nginx", "-g", "daemon off;")
                 .withCreateContainerCmdModifier(cmd -> {
                     HostConfig host = cmd.getHostConfig();
                     // Bind mounts, not copies: a read-only root filesystem refuses files copied in. Added
@@ -113,6 +131,7 @@ public final class EdgeProxy implements BeforeAllCallback, AfterAllCallback {
                     mounts.forEach((source, target) -> binds.add(
                             new Bind(source.toAbsolutePath().toString(), new Volume(target), AccessMode.ro)));
                     cmd.withUser(NGINX_USER);
+                    cmd.withEntrypoint("/bin/sh", "/etc/nginx/upstream-watch.sh");
                     host.withBinds(binds)
                             .withReadonlyRootfs(true)
                             .withCapDrop(Capability.ALL)

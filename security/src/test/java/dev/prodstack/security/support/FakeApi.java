@@ -21,19 +21,27 @@ public final class FakeApi implements AutoCloseable {
 
     private FakeApi() {
         network = Network.newNetwork();
-        container = new GenericContainer<>(NginxImage.require())
-                .withNetwork(network)
-                .withNetworkAliases("api")
-                .withCopyFileToContainer(MountableFile.forClasspathResource("fake-api/nginx.conf", 0644),
-                        "/etc/nginx/nginx.conf")
-                .withExposedPorts(8000)
-                .waitingFor(Wait.forHttp("/").forPort(8000).withStartupTimeout(Duration.ofSeconds(30)));
+        container = replica(network, "api");
         try {
             container.start();
         } catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /**
+     * One more (not started) fake api container answering as {@code alias} on {@code network}; each
+     * names itself in the X-Echo-Server header. For tests that add and remove replicas.
+     */
+    public static GenericContainer<?> replica(Network network, String alias) {
+        return new GenericContainer<>(NginxImage.require())
+                .withNetwork(network)
+                .withNetworkAliases(alias)
+                .withCopyFileToContainer(MountableFile.forClasspathResource("fake-api/nginx.conf", 0644),
+                        "/etc/nginx/nginx.conf")
+                .withExposedPorts(8000)
+                .waitingFor(Wait.forHttp("/").forPort(8000).withStartupTimeout(Duration.ofSeconds(30)));
     }
 
     /** The run's fake api, started on first use. */
