@@ -217,8 +217,8 @@ build_base() {
         info "$line up to date"
         return
     fi
-    BASE_CHANGES=true
     if $DRY_RUN; then
+        BASE_CHANGES=true
         if [[ -n "$existing" ]] && ! $REBOOTSTRAP; then info "$line would update the existing image"
         else info "$line would debootstrap bookworm and import it"; fi
         return
@@ -476,7 +476,9 @@ refresh_lock() {
         BASE_CHANGES=false
         STEP=0
     fi
+    local start=$SECONDS
     resolve_lock "$new"
+    info "resolved in $(elapsed "$start")"
     $DRY_RUN || refresh_official "$new"
     if [[ -f "$LOCK_FILE" ]]; then changes="$(lock_changes "$LOCK_FILE" "$new")"
     else changes="$(lock_changes /dev/null "$new")"; fi
