@@ -129,6 +129,7 @@ updates="$(awk '$1 != 0' "$WORK/findings" | wc -l)"
     printf '%-40s %-28s %-28s %-28s %s\n' IMAGE PACKAGE INSTALLED FIXED SUITE
     LC_ALL=C sort -k1,1n -k2,2 -k3,3 "$WORK/findings" \
         | awk '{ printf "%-40s %-28s %-28s %-28s %s\n", $2, $3, $4, $5, $6 }'
+    [[ -s "$WORK/findings" ]] || printf '(none: every package is at the newest version of the configured suites)\n'
     printf '\n%-40s %-34s %s\n' IMAGE JDK OPENSSL
     awk '{ printf "%-40s %-34s %s\n", $1, $2, $3 }' "$WORK/versions"
 }
