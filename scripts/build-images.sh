@@ -515,6 +515,7 @@ record_ids() {
         id="$(image_id "$image")"
         if [[ -n "$id" ]]; then set_lock_entry "$LOCK_FILE" "$name" @image "$id"; fi
     done
+    sort_lock "$LOCK_FILE"
 }
 
 # --- main --------------------------------------------------------------------------------

@@ -118,6 +118,20 @@ set_lock_entry() {
     rm -f "$tmp"
 }
 
+# sort_lock FILE: the header, the image entries sorted by image and key, the official entries
+# in official.env's order; a refresh that changes nothing leaves the file as it was.
+sort_lock() {
+    local tmp
+    tmp="$(mktemp "$1.XXXXXX")"
+    {
+        sed -n '/^#/p' "$1"
+        awk '!/^#/ && NF && $1 != "official"' "$1" | LC_ALL=C sort -k1,1 -k2,2 -u
+        awk '$1 == "official"' "$1"
+    } > "$tmp"
+    cat "$tmp" > "$1"
+    rm -f "$tmp"
+}
+
 # set_env_value FILE VAR VALUE: rewrites VAR=... in an env file.
 set_env_value() {
     local tmp
