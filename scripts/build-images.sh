@@ -155,17 +155,16 @@ fail_with_log() {
     fi
 }
 
+# Scratch files go with the run; the logs stay when something failed (fail_with_log names them).
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/prodstack-build-images.XXXXXX")"
-LOG_DIR="$WORK/logs"
-mkdir -p "$LOG_DIR"
+LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/prodstack-build-images-logs.XXXXXX")"
 ROOTFS=''
 CONTAINER=''
 cleanup() {
     if [[ -n "$CONTAINER" ]]; then docker rm -f "$CONTAINER" > /dev/null 2>&1 || true; fi
     if [[ -n "$ROOTFS" ]]; then rm -rf "$ROOTFS"; fi
-    # The logs stay when something failed (fail_with_log points at them).
-    rm -rf "$WORK/stage" "$WORK/debian.sources" "$WORK/versions.lock"
-    rmdir "$LOG_DIR" "$WORK" 2> /dev/null || true
+    rm -rf "$WORK"
+    rmdir "$LOG_DIR" 2> /dev/null || true
 }
 add_cleanup cleanup
 

@@ -11,7 +11,8 @@
 resolve_lock() {
     local out="$1" name
     for name in "${RECIPES[@]}"; do printf '%s %s\n' "$name" "$(recipe_packages "$name")"; done > "$WORK/recipes"
-    if ! run_in_base "$BASE_IMAGE" resolve.sh "$WORK/recipes" > "$WORK/resolved" 2> "$LOG_DIR/resolve.log"; then
+    if ! run_in_base "$BASE_IMAGE" resolve.sh "$WORK/recipes" > "$WORK/resolved" 2> "$WORK/resolve.log"; then
+        cp "$WORK/resolve.log" "$LOG_DIR/"
         fail_with_log "resolving the newest versions" "$LOG_DIR/resolve.log"
         exit 1
     fi
@@ -24,7 +25,10 @@ resolve_lock() {
         if [[ -f "$LOCK_FILE" ]]; then awk '$1 == "official"' "$LOCK_FILE"; fi
     } > "$out"
     for name in base "${RECIPES[@]}"; do
-        grep -q "^$name " "$out" || die "resolving gave no packages for $name (log: $LOG_DIR/resolve.log)"
+        if ! grep -q "^$name " "$WORK/resolved"; then
+            cp "$WORK/resolve.log" "$LOG_DIR/"
+            die "resolving gave no packages for $name (log: $LOG_DIR/resolve.log)"
+        fi
     done
 }
 
