@@ -269,7 +269,8 @@ recipe_args() {
     if is_exporter "$name"; then
         printf '%s\n' "TITLE=$name" "PACKAGE=$(exporter_field "$name" 2)" "BINARY=$(exporter_field "$name" 3)" \
             "USER_ID=$(exporter_field "$name" 4)" "PORT=$(exporter_field "$name" 5)" \
-            "HEALTH_PATH=$(exporter_field "$name" 6)"
+            "HEALTH_PATH=$(exporter_field "$name" 6)" \
+            "DESCRIPTION=$(exporter_field "$name" 7) ${2%.*} (Debian bookworm), port $(exporter_field "$name" 5)"
     fi
 }
 

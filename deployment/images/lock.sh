@@ -22,10 +22,14 @@ RECIPES=(jdk runtime postgres redis nginx prometheus alertmanager
 is_exporter() { [[ "$1" == *-exporter ]]; }
 
 # exporter_field NAME COLUMN: a column of exporter/exporters (2 package, 3 binary, 4 uid,
-# 5 port, 6 health path).
+# 5 port, 6 health path, 7 what it is: the rest of the line).
 exporter_field() {
     local value
-    value="$(awk -v name="$1" -v col="$2" '$1 == name { print $col }' "$EXPORTER_TABLE")"
+    value="$(awk -v name="$1" -v col="$2" '$1 == name {
+            if (col < 7) { print $col; exit }
+            for (i = 7; i <= NF; i++) printf "%s%s", (i > 7 ? " " : ""), $i
+            print ""
+        }' "$EXPORTER_TABLE")"
     [[ -n "$value" ]] || die "$1 has no column $2 in ${EXPORTER_TABLE#"$IMAGES_DIR"/}"
     printf '%s' "$value"
 }
