@@ -354,7 +354,7 @@ project_version() {
 }
 
 # The api image from the jar Maven built on the host, on the offline bases (or the official
-# ones with --official, where debian:bookworm-slim gets the runtime's locked curl and tini).
+# ones with --official, where debian:bookworm-slim gets the runtime's locked busybox-static and tini).
 build_api() {
     local version revision created env_file jdk runtime image line hash start arg pkg
     STEP=$((STEP + 1))
@@ -378,7 +378,7 @@ build_api() {
     local args=(--build-arg "JDK_IMAGE=$jdk" --build-arg "RUNTIME_BASE_IMAGE=$runtime"
         --build-arg "VERSION=$version" --build-arg "REVISION=$revision"
         --build-arg "CREATED=$created" --build-arg "SOURCE=$SOURCE")
-    for pkg in ca-certificates curl tini; do
+    for pkg in busybox-static tini; do
         arg="$(locked_version runtime "$pkg")"
         if [[ -n "$arg" ]]; then args+=(--build-arg "$(printf '%s_VERSION' "$pkg" | tr 'a-z-' 'A-Z_')=$arg"); fi
     done
