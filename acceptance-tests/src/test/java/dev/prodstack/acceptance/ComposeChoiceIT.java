@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,16 @@ class ComposeChoiceIT {
         withoutShim = Files.createDirectories(work.resolve("docker-config-empty"));
         Command.of("bash", Repo.path("scripts/dev/compose-v2-shim.sh").toString(), "install",
                 "--dir", withShim.resolve("cli-plugins").toString()).timeout(Duration.ofSeconds(60)).check();
+    }
+
+    /** The links to host programs go first: @TempDir's clean-up warns once per link it meets. */
+    @AfterAll
+    static void removeTheLinks() throws IOException {
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isSymbolicLink)::iterator) {
+                Files.delete(file);
+            }
+        }
     }
 
     static Stream<Path> dockerClis() {
