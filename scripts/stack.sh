@@ -26,7 +26,7 @@ Usage: $(basename "$0") <command> [options] [service]
 Options:
   --project NAME   compose project (default \$COMPOSE_PROJECT_NAME or prodstack)
   --monitoring     also run the monitoring overlay (Prometheus, Alertmanager, Grafana, exporters)
-  --file FILE      one more compose file after the stack's (repeatable; prepare, compose, wait-healthy)
+  --file FILE      one more compose file after the stack's (repeatable)
   --offline        use the offline images (deployment/images/offline.env, built by scripts/build-images.sh)
   --official       use the official images (needs a registry); default: probe a registry and choose
   --scale N        api replicas (default \$API_REPLICAS or 1)
