@@ -135,7 +135,7 @@ rolling_update() {
     local -a before
     export API_IMAGE=$image VERSION=$target_version
     mapfile -t before < <(running_containers api)
-    step "starting $count api replica(s) of $image beside the ${#before[@]} running"
+    step "starting $count api replica(s) of $image beside the ${#before[@]} running ($(compose_name))"
     run compose up -d --no-deps --no-recreate --scale "api=$(( ${#before[@]} + count ))" api
     [[ "$DRY_RUN" == true ]] && return 0
     new_ids=()
@@ -143,7 +143,7 @@ rolling_update() {
         current=" ${before[*]} "
         [[ "$current" == *" $id "* ]] || new_ids+=("$id")
     done
-    [[ ${#new_ids[@]} -gt 0 ]] || { warn "docker-compose started no new api container"; return 1; }
+    [[ ${#new_ids[@]} -gt 0 ]] || { warn "$(compose_name) started no new api container"; return 1; }
     step "waiting up to ${timeout}s for the new replicas' healthchecks"
     if ! wait_containers_healthy "$timeout" "${new_ids[@]}"; then
         warn "new replicas unhealthy: removing them, the previous ones keep serving"
@@ -203,8 +203,9 @@ else
         tail -n 40 "$migrate_log" | sed 's/^/      /' >&2
         abort_unswitched "the migrations failed"
     fi
-    # Liquibase's own summary lines are the plain-text ones (the app logs JSON).
-    grep -v -e '^{' -e '^Creating ' -e '^[[:space:]]*$' "$migrate_log" | sed 's/^/    /' >&2 || true
+    # Liquibase's own summary lines are the plain-text ones (the app logs JSON; compose's own
+    # progress is "Creating ..." in v1, "[+] ..." and indented resource lines in v2).
+    grep -v -e '^{' -e '^Creating ' -e '^\[+\]' -e '^ *\(Container\|Network\|Volume\) ' -e '^[[:space:]]*$' "$migrate_log" | sed 's/^/    /' >&2 || true
     ok "migrations applied"
     rolling_update "$API_IMAGE" "$replicas" "$version" || abort_unswitched "the new replicas did not become healthy"
 fi

@@ -1,35 +1,49 @@
 #!/usr/bin/env bash
-# Brings the prodstack stack up or down on one Docker host (docker-compose v1).
+# Brings the prodstack stack up or down on one Docker host, with Compose v2 (`docker compose`)
+# or, where only that exists, v1 (`docker-compose`); scripts/lib/compose.sh chooses.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 usage() {
     cat <<USAGE
-Usage: $(basename "$0") <up|down|status|logs> [options] [service]
+Usage: $(basename "$0") <command> [options] [service]
 
-  up       build what is missing (service jar, images, dev TLS certificate, secrets), start the
-           stack and wait until every container is healthy; prints the URLs when done
-  down     stop and remove the containers and networks (volumes only with --volumes)
-  status   containers, their health, and the answer of https://localhost:\$HTTPS_PORT/health
-  logs     recent logs of all services or of one [service] (--follow to stream)
+  up            build what is missing (service jar, images, dev TLS certificate, secrets), start
+                the stack and wait until every container is healthy; prints the URLs when done
+  down          stop and remove the containers and networks (volumes only with --volumes)
+  status        containers, their health, and the answer of https://localhost:\$HTTPS_PORT/health
+  logs          recent logs of all services or of one [service] (--follow to stream)
+
+  For programs that drive the stack themselves (the acceptance suite):
+  prepare       what \`up\` does before starting anything (image source, offline set, secrets, TLS,
+                api image); prints the stack variables as KEY=VALUE lines on stdout
+  compose -- ARGS
+                the chosen compose (v2 or v1) with this stack's project, files and variables
+  wait-healthy  wait until every container of the project is healthy (one-shot jobs exited 0)
+                and each --service has a container; exit 1 with their logs after --timeout
 
 Options:
+  --project NAME   compose project (default \$COMPOSE_PROJECT_NAME or prodstack)
   --monitoring     also run the monitoring overlay (Prometheus, Alertmanager, Grafana, exporters)
+  --file FILE      one more compose file after the stack's (repeatable)
   --offline        use the offline images (deployment/images/offline.env, built by scripts/build-images.sh)
   --official       use the official images (needs a registry); default: probe a registry and choose
   --scale N        api replicas (default \$API_REPLICAS or 1)
   --rebuild        rebuild the api image even when it is up to date
   --no-build       use the jar and api image as they are (fails when the image is missing)
+  --no-images      prepare: no image work at all (the caller checks the images)
+  --service NAME   wait-healthy: this service must have a container (repeatable)
   --timeout S      seconds to wait for health (default 300)
   --volumes        with down: also delete the named volumes (the database!)
   --follow         with logs: stream
   --dry-run        print the commands that would change anything, run nothing
   -h, --help       this help
 
-Environment: COMPOSE_PROJECT_NAME (prodstack), VERSION (1.0.0), API_IMAGE (prodstack/api:\$VERSION),
-HTTP_PORT (80), HTTPS_PORT (443), IMAGE_SOURCE (auto|official|offline), API_REPLICAS,
-and every image variable of deployment/.env.example.
+Environment: PRODSTACK_COMPOSE (auto|v2|v1: auto takes \`docker compose\` when it answers, else
+\`docker-compose\`), COMPOSE_PROJECT_NAME (prodstack), VERSION (1.0.0), API_IMAGE
+(prodstack/api:\$VERSION), HTTP_PORT (80), HTTPS_PORT (443), IMAGE_SOURCE (auto|official|offline),
+API_REPLICAS, and every image variable of deployment/.env.example.
 USAGE
 }
 
@@ -42,15 +56,24 @@ rebuild=false
 timeout=300
 volumes=false
 follow=false
+extra_files=()
+wanted_services=()
+compose_args=()
 while [[ $# -gt 0 ]]; do
     case "$1" in
-        up|down|status|logs) [[ -z "$command" ]] || usage_error "only one command, got '$command' and '$1'"; command=$1 ;;
+        up|down|status|logs|prepare|compose|wait-healthy)
+            [[ -z "$command" ]] || usage_error "only one command, got '$command' and '$1'"; command=$1 ;;
+        --) [[ "$command" == compose ]] || usage_error "'--' belongs to the compose command"; shift; compose_args=("$@"); break ;;
+        --project) [[ -n "${2:-}" ]] || usage_error "--project needs a name"; export COMPOSE_PROJECT_NAME=$2; shift ;;
         --monitoring) monitoring=true ;;
+        --file) [[ -r "${2:-}" ]] || usage_error "--file needs a readable compose file"; extra_files+=("$(realpath "$2")"); shift ;;
         --offline) image_source=offline ;;
         --official) image_source=official ;;
         --scale) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || usage_error "--scale needs a positive number"; scale=$2; shift ;;
         --rebuild) rebuild=true ;;
         --no-build) rebuild=never ;;
+        --no-images) rebuild=skip ;;
+        --service) [[ -n "${2:-}" ]] || usage_error "--service needs a name"; wanted_services+=("$2"); shift ;;
         --timeout) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || usage_error "--timeout needs seconds"; timeout=$2; shift ;;
         --volumes) volumes=true ;;
         --follow|-f) follow=true ;;
@@ -62,10 +85,22 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 [[ -n "$command" ]] || usage_error "a command is required"
+[[ "$command" != compose || ${#compose_args[@]} -gt 0 ]] || usage_error "compose needs its arguments after '--'"
 
-require_docker
-if [[ "$command" == up ]]; then stack_defaults_with_images "$image_source"; else stack_defaults; fi
+# `compose` (config, version) works without a reachable engine; everything else needs one.
+if [[ "$command" == compose ]]; then compose_detect; else require_docker; fi
+case "$command" in
+    up|prepare) stack_defaults_with_images "$image_source" ;;
+    *) stack_defaults ;;
+esac
 [[ -n "$scale" ]] && export API_REPLICAS=$scale
+# The stack's files: explicit (--monitoring, --file), or for down/status/logs whatever runs.
+if [[ "$monitoring" == true ]]; then
+    use_monitoring
+elif [[ ${#extra_files[@]} -eq 0 && "$command" =~ ^(down|status|logs|compose|wait-healthy)$ ]]; then
+    use_monitoring_if_running
+fi
+COMPOSE_EXTRA_FILES+=("${extra_files[@]}")
 
 print_endpoints() {
     local url ca token_file
@@ -104,11 +139,10 @@ cmd_up() {
     local started up_args=(up -d --no-build --remove-orphans)
     started=$(now_s)
     require_cmd curl jq openssl
-    [[ "$monitoring" == true ]] && use_monitoring
     prepare_stack "$rebuild"
     [[ -n "${API_REPLICAS:-}" ]] && up_args+=(--scale "api=$API_REPLICAS")
 
-    step "starting project $COMPOSE_PROJECT_NAME (api replicas: ${API_REPLICAS:-1}, monitoring: $monitoring)"
+    step "starting project $COMPOSE_PROJECT_NAME with $(compose_name) (api replicas: ${API_REPLICAS:-1}, monitoring: $monitoring)"
     start_stack "$timeout" "${up_args[@]}"
     [[ "$DRY_RUN" == true ]] && return 0
     ok "stack up and healthy in $(elapsed_since "$started") (image source: $IMAGE_SOURCE)"
@@ -116,27 +150,25 @@ cmd_up() {
 }
 
 cmd_down() {
-    use_monitoring_if_running
     local args=(down --remove-orphans)
     [[ "$volumes" == true ]] && args+=(--volumes)
     if [[ "$volumes" == true ]]; then
-        step "stopping project $COMPOSE_PROJECT_NAME and deleting its volumes"
+        step "stopping project $COMPOSE_PROJECT_NAME with $(compose_name) and deleting its volumes"
     else
-        step "stopping project $COMPOSE_PROJECT_NAME (volumes kept; --volumes deletes them)"
+        step "stopping project $COMPOSE_PROJECT_NAME with $(compose_name) (volumes kept; --volumes deletes them)"
     fi
     run compose "${args[@]}"
     ok "stack removed"
 }
 
 cmd_status() {
-    use_monitoring_if_running
     local ids
     mapfile -t ids < <(service_containers "")
     if [[ ${#ids[@]} -eq 0 ]]; then
         info "project $COMPOSE_PROJECT_NAME has no containers"
         return 0
     fi
-    compose ps
+    compose ps --all
     step "health"
     container_state "${ids[@]}" | sort | awk '{printf "    %-40s %s\n", $1, $2}' >&2
     if curl_stack -f "$(stack_base_url)/health" >/dev/null 2>&1; then
@@ -147,11 +179,24 @@ cmd_status() {
 }
 
 cmd_logs() {
-    use_monitoring_if_running
     local args=(logs --tail "${LOG_LINES:-100}")
     [[ "$follow" == true ]] && args+=(--follow)
     [[ -n "$service" ]] && args+=("$service")
     compose "${args[@]}"
 }
 
-"cmd_$command"
+cmd_prepare() {
+    prepare_stack "$rebuild"
+    [[ "$DRY_RUN" == true ]] || print_stack_env
+}
+
+cmd_compose() {
+    compose "${compose_args[@]}"
+}
+
+cmd_wait_healthy() {
+    wait_stack_healthy "$timeout" "" "${wanted_services[@]}" \
+        || die "project $COMPOSE_PROJECT_NAME is not healthy (scripts/stack.sh status --project $COMPOSE_PROJECT_NAME)"
+}
+
+"cmd_${command//-/_}"

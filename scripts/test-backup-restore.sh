@@ -14,7 +14,8 @@ Usage: $(basename "$0") [--users N] [--down] [stack.sh up options, e.g. --offlin
   3. fingerprints table ${TABLE:-users}: row count and md5 of all rows ordered by id
   4. scripts/backup-db.sh into a temporary directory
   5. checks that restore-db.sh refuses without --yes-i-am-sure and refuses a tampered dump
-  6. DESTROYS the database: stack down, deletes the <project>_pgdata volume, stack up
+  6. DESTROYS the database: stack down, deletes the project's pgdata volume (found by its
+     compose labels), stack up
      (a fresh, migrated, empty database)
   7. scripts/restore-db.sh <dump> --yes-i-am-sure
   8. the fingerprint must equal step 3's; a restored user is served through the api
@@ -115,12 +116,14 @@ check "refuses a dump whose checksum does not match" \
     fails "$scripts/restore-db.sh" "$tampered" --yes-i-am-sure
 check "the refused restore left the data untouched" test "$(fingerprint)" == "$before"
 
-step "6. losing the database: stack down, volume ${COMPOSE_PROJECT_NAME}_pgdata deleted, stack up"
+pgdata="$(project_volume pgdata)"
+[[ -n "$pgdata" ]] || die "project $COMPOSE_PROJECT_NAME has no pgdata volume"
+step "6. losing the database: stack down, volume $pgdata deleted, stack up"
 use_monitoring_if_running
 replicas="$(running_containers api | wc -l)"
 compose down --remove-orphans
-docker volume rm "${COMPOSE_PROJECT_NAME}_pgdata" >/dev/null
-check "the database volume is gone" fails docker volume inspect "${COMPOSE_PROJECT_NAME}_pgdata"
+docker volume rm "$pgdata" >/dev/null
+check "the database volume is gone" fails docker volume inspect "$pgdata"
 monitoring_args=()
 [[ ${#COMPOSE_EXTRA_FILES[@]} -gt 0 ]] && monitoring_args=(--monitoring)
 "$scripts/stack.sh" up "${up_args[@]}" "${monitoring_args[@]}" --scale "$(( replicas > 0 ? replicas : 1 ))"

@@ -22,7 +22,6 @@ enum HostTool {
     PROMETHEUS("prometheus", "prometheus"),
     AMTOOL("amtool", "prometheus-alertmanager"),
     BLACKBOX_EXPORTER("prometheus-blackbox-exporter", "prometheus-blackbox-exporter"),
-    DOCKER_COMPOSE("docker-compose", "docker-compose"),
     SHELLCHECK("shellcheck", "shellcheck"),
     BASH("bash", "bash");
 

@@ -19,7 +19,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,10 +31,11 @@ import org.slf4j.LoggerFactory;
  * The one production + monitoring stack of a suite run, started on first use and removed when
  * the JUnit session ends (or, if the run is interrupted, by a JVM shutdown hook).
  *
- * <p>It prepares what an operator prepares (images via scripts/build-images.sh, secrets and dev
- * TLS through the scripts' own helpers, into this run's work directory), then runs
- * {@code docker-compose up} with the production file, the monitoring overlay and the acceptance
- * override under a unique project name, and waits on the compose healthchecks.
+ * <p>It prepares what an operator prepares ({@code scripts/stack.sh prepare}: images, secrets and
+ * dev TLS into this run's work directory), then runs compose {@code up} through
+ * {@code scripts/stack.sh compose} with the production file, the monitoring overlay and the
+ * acceptance override under a unique project name, and waits with {@code scripts/stack.sh
+ * wait-healthy} on the compose healthchecks. Which Compose runs (v2 or v1) is the scripts' choice.
  */
 public final class AcceptanceStack {
 
@@ -145,7 +145,7 @@ public final class AcceptanceStack {
         } else {
             chooseHostPorts();
         }
-        compose = new Compose(project, composeFiles(), environment);
+        compose = new Compose(project, true, acceptanceFiles(), environment);
         services = activeServices(compose.config(), environment.getOrDefault("COMPOSE_PROFILES", ""));
         checkImagesPresent();
         LOG.info("services: {}", services);
@@ -161,7 +161,9 @@ public final class AcceptanceStack {
 
     private void preflight() {
         Command.of("docker", "version", "--format", "{{.Server.Version}}").timeout(Duration.ofSeconds(30)).check();
-        Command.of(Compose.EXECUTABLE, "version", "--short").timeout(Duration.ofSeconds(30)).check();
+        Command.Result version = StackScript.command(Map.of(), List.of("compose", "--", "version"))
+                .timeout(Duration.ofSeconds(60)).check();
+        LOG.info("compose: {}", StackScript.composeUsed(version).orElse("(no progress line: " + version.stderr() + ")"));
     }
 
     private void removeStaleProjects() {
@@ -187,12 +189,12 @@ public final class AcceptanceStack {
     }
 
     /**
-     * What scripts/stack.sh does before `up`, by its own functions (scripts/lib/common.sh
-     * prepare_stack): image source (-Dacceptance.images=auto|official|offline; auto probes a
-     * registry), the offline set from scripts/build-images.sh when one of its images is missing,
-     * the Grafana profile when its image exists, secrets and dev TLS into this run's directory,
-     * and the api image rebuilt when the service jar is newer. The resulting variables are read
-     * back. -Dacceptance.buildImages=false skips every build and uses the images that exist.
+     * What scripts/stack.sh does before `up`, by its documented {@code prepare} command: image
+     * source (-Dacceptance.images=auto|official|offline; auto probes a registry), the offline set
+     * from scripts/build-images.sh when one of its images is missing, the Grafana profile when its
+     * image exists, secrets and dev TLS into this run's directory, and the api image rebuilt when
+     * the service jar is newer. It prints the resulting variables, which the run adopts.
+     * -Dacceptance.buildImages=false skips every image build and check (checkImagesPresent reports).
      */
     private void prepareWithTheScripts() {
         long started = System.nanoTime();
@@ -200,7 +202,13 @@ public final class AcceptanceStack {
         environment.put("VERSION", System.getProperty("acceptance.version", "1.0.0"));
         environment.put("SECRETS_DIR", workDirectory.resolve("secrets").toString());
         environment.put("TLS_DIR", workDirectory.resolve("tls").toString());
-        environment.put("ACC_IMAGE_SOURCE", System.getProperty("acceptance.images", "auto").toLowerCase(Locale.ROOT));
+        List<String> arguments = new ArrayList<>(List.of("prepare", "--project", project, "--monitoring"));
+        String images = System.getProperty("acceptance.images", "auto").toLowerCase(Locale.ROOT);
+        switch (images) {
+            case "auto" -> { }
+            case "official", "offline" -> arguments.add("--" + images);
+            default -> throw new IllegalArgumentException("acceptance.images must be auto, official or offline: " + images);
+        }
         boolean build = Boolean.parseBoolean(System.getProperty("acceptance.buildImages", "true"));
         if (build) {
             Path jar = Repo.path("service/target/prodstack-service.jar");
@@ -208,23 +216,15 @@ public final class AcceptanceStack {
                 throw new IllegalStateException(jar + " is missing: run the suite from the repository root "
                         + "(mvn -B verify -Pacceptance) so the service module is packaged first");
             }
+        } else {
+            arguments.add("--no-images");
         }
-        String steps = build ? "prepare_stack false" : "select_grafana_profile; ensure_secrets; ensure_tls";
-        Command.Result result = Command.of("bash", "-c", "source scripts/lib/common.sh; "
-                        + "stack_defaults_with_images \"$ACC_IMAGE_SOURCE\"; use_monitoring; " + steps + "; env")
-                .env(environment).env("NO_COLOR", "1").env("MAVEN_OFFLINE", "true").in(Repo.root())
+        Command.Result result = StackScript.command(environment, arguments).env("MAVEN_OFFLINE", "true")
                 .timeout(Duration.ofMinutes(45)).run();
         if (!result.ok()) {
-            throw new IllegalStateException("preparing the stack with scripts/lib/common.sh failed:\n" + result.describe());
+            throw new IllegalStateException("scripts/stack.sh prepare failed:\n" + result.describe());
         }
-        for (String line : result.lines()) {
-            int equals = line.indexOf('=');
-            String name = equals > 0 ? line.substring(0, equals) : "";
-            if (name.endsWith("_IMAGE") || List.of("IMAGE_SOURCE", "COMPOSE_PROFILES", "SECRETS_DIR", "TLS_DIR",
-                    "VERSION", "API_IMAGE").contains(name)) {
-                environment.put(name, line.substring(equals + 1));
-            }
-        }
+        environment.putAll(StackScript.variables(result));
         LOG.info("prepared in {} s: image source {}, api image {}, profiles '{}'\n{}",
                 (System.nanoTime() - started) / 1_000_000_000, environment.get("IMAGE_SOURCE"),
                 environment.get("API_IMAGE"), environment.getOrDefault("COMPOSE_PROFILES", ""), result.stderr().strip());
@@ -262,10 +262,9 @@ public final class AcceptanceStack {
         }
     }
 
-    private List<Path> composeFiles() {
+    /** The suite's files after the production file and the monitoring overlay (stack.sh --file). */
+    private List<Path> acceptanceFiles() {
         List<Path> files = new ArrayList<>();
-        files.add(Repo.path("deployment/docker-compose.yml"));
-        files.add(Repo.path("deployment/docker-compose.monitoring.yml"));
         files.add(Repo.path("acceptance-tests/src/test/resources/compose/acceptance.yml"));
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
@@ -311,21 +310,22 @@ public final class AcceptanceStack {
             }
             Path file = workDirectory.resolve("skipped-services.yml");
             writeReadable(file, override.toString());
-            List<Path> files = new ArrayList<>(composeFiles());
+            List<Path> files = new ArrayList<>(acceptanceFiles());
             files.add(file);
-            compose = new Compose(project, files, environment);
+            compose = new Compose(project, true, files, environment);
             services = activeServices(compose.config(), environment.getOrDefault("COMPOSE_PROFILES", ""));
         }
     }
 
     private void up() {
         long started = System.nanoTime();
-        LOG.info("docker-compose up: {}", compose.files());
+        LOG.info("compose up: production file, monitoring overlay, {}", compose.extraFiles());
         Command.Result result = compose.up(UP_TIMEOUT);
         if (!result.ok()) {
-            throw new IllegalStateException("docker-compose up failed:\n" + result.describe());
+            throw new IllegalStateException("compose up failed:\n" + result.describe());
         }
-        LOG.info("docker-compose up returned after {} s", (System.nanoTime() - started) / 1_000_000_000);
+        LOG.info("{} up returned after {} s", StackScript.composeUsed(result).orElse("compose"),
+                (System.nanoTime() - started) / 1_000_000_000);
     }
 
     /** Every long-running service healthy (all replicas), migrate exited 0. */
@@ -333,43 +333,23 @@ public final class AcceptanceStack {
         waitHealthy(HEALTH_TIMEOUT);
     }
 
+    /**
+     * {@code scripts/stack.sh wait-healthy}: the scripts' one health wait (scripts/lib/health.sh),
+     * with every long-running service of the run required to have a container.
+     */
     public void waitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, String> lastStates = new LinkedHashMap<>();
-        while (true) {
-            Map<String, String> states = new LinkedHashMap<>();
-            List<String> problems = new ArrayList<>();
-            for (Container container : Docker.containers(project)) {
-                String state = healthState(container.getId());
-                states.put(Docker.name(container), state);
-                String service = Docker.service(container);
-                if (ONE_SHOT_SERVICES.contains(service)) {
-                    if (state.startsWith("exited(") && !"exited(0)".equals(state)) {
-                        throw new IllegalStateException("migrate failed: " + state + "\n"
-                                + Docker.logs(container.getId(), "1h"));
-                    }
-                } else if (!"healthy".equals(state) && !"running".equals(state)) {
-                    // "running" = the image has no healthcheck (FROM scratch exporters).
-                    problems.add(Docker.name(container) + " " + state);
-                }
-            }
-            for (String service : longRunningServices()) {
-                if (Docker.containers(project, service).isEmpty()) {
-                    problems.add(service + " has no container");
-                }
-            }
-            if (!states.equals(lastStates)) {
-                LOG.info("health: {}", states);
-                lastStates = states;
-            }
-            if (problems.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not healthy after " + timeout.toSeconds() + " s: " + problems);
-            }
-            sleep(Duration.ofSeconds(1));
+        List<String> arguments = new ArrayList<>(List.of("wait-healthy", "--project", project,
+                "--timeout", Long.toString(Math.max(1, timeout.toSeconds()))));
+        for (String service : longRunningServices()) {
+            arguments.add("--service");
+            arguments.add(service);
         }
+        Command.Result result = StackScript.command(environment, arguments)
+                .timeout(timeout.plusMinutes(1)).run();
+        if (!result.ok()) {
+            throw new IllegalStateException("not healthy after " + timeout.toSeconds() + " s:\n" + result.describe());
+        }
+        LOG.info("health:\n{}", result.stderr().strip());
     }
 
     /** healthy / unhealthy / starting, running (no healthcheck), exited(N), created ... */
@@ -426,14 +406,14 @@ public final class AcceptanceStack {
         }
         long started = System.nanoTime();
         if (Thread.currentThread() == shutdownHook) {
-            // Interrupted run: a `docker-compose up` still in flight would recreate what we remove.
+            // Interrupted run: a compose `up` still in flight would recreate what we remove.
             ProcessHandle.current().descendants().forEach(ProcessHandle::destroy);
         }
         if (compose != null) {
             saveLogs();
             Command.Result result = compose.down();
             if (!result.ok()) {
-                LOG.warn("docker-compose down failed, sweeping by label:\n{}", result.describe());
+                LOG.warn("compose down failed, sweeping by label:\n{}", result.describe());
             }
         }
         Janitor.sweep(project);
@@ -479,7 +459,7 @@ public final class AcceptanceStack {
             return;
         }
         try {
-            LOG.error("docker-compose ps:\n{}", compose.ps());
+            LOG.error("compose ps --all:\n{}", compose.ps());
             for (Container container : Docker.containers(project)) {
                 String state = healthState(container.getId());
                 if (!"healthy".equals(state) && !"exited(0)".equals(state)) {
@@ -662,7 +642,7 @@ public final class AcceptanceStack {
                 }
             });
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot parse docker-compose config", e);
+            throw new UncheckedIOException("cannot parse the compose config", e);
         }
         return names;
     }

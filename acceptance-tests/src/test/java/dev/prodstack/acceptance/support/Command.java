@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One external command (docker, docker-compose, an operator script) run to completion with a
+ * One external command (docker, an operator script such as scripts/stack.sh) run to completion with a
  * time limit; the suite talks to the stack only through such commands and HTTP.
  */
 public final class Command {

@@ -7,20 +7,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The docker-compose (v1) command line for one project: the same files, variables and project
- * name for every call, so the suite drives the stack exactly as scripts/stack.sh and operators do.
+ * Compose for one project, always through {@code scripts/stack.sh compose -- ARGS}: the script
+ * adds the stack's files (the production file, {@code --monitoring} for the overlay, {@code --file}
+ * for the suite's own overrides), project and variables, and chooses Compose v2 or v1, so the
+ * suite drives the stack exactly as the scripts and operators do.
  */
 public final class Compose {
 
-    public static final String EXECUTABLE = System.getProperty("acceptance.compose", "docker-compose");
-
     private final String project;
-    private final List<Path> files;
+    private final boolean monitoring;
+    private final List<Path> extraFiles;
     private final Map<String, String> environment;
 
-    public Compose(String project, List<Path> files, Map<String, String> environment) {
+    public Compose(String project, boolean monitoring, List<Path> extraFiles, Map<String, String> environment) {
         this.project = project;
-        this.files = List.copyOf(files);
+        this.monitoring = monitoring;
+        this.extraFiles = List.copyOf(extraFiles);
         this.environment = Map.copyOf(environment);
     }
 
@@ -28,8 +30,9 @@ public final class Compose {
         return project;
     }
 
-    public List<Path> files() {
-        return files;
+    /** The files after deployment/docker-compose.yml (and the monitoring overlay). */
+    public List<Path> extraFiles() {
+        return extraFiles;
     }
 
     public Map<String, String> environment() {
@@ -37,21 +40,21 @@ public final class Compose {
     }
 
     public Command command(String... arguments) {
-        List<String> line = new ArrayList<>();
-        line.add(EXECUTABLE);
-        line.add("--no-ansi");
-        line.add("-p");
-        line.add(project);
-        for (Path file : files) {
-            line.add("-f");
+        List<String> line = new ArrayList<>(List.of("compose", "--project", project));
+        if (monitoring) {
+            line.add("--monitoring");
+        }
+        for (Path file : extraFiles) {
+            line.add("--file");
             line.add(file.toString());
         }
+        line.add("--");
         line.addAll(List.of(arguments));
-        return Command.of(line).env(environment).in(Repo.root());
+        return StackScript.command(environment, line);
     }
 
     public Command.Result up(Duration timeout) {
-        // --no-build: the images come from scripts/build-images.sh; compose must never build here.
+        // --no-build: the images come from `stack.sh prepare`; compose must never build here.
         return command("up", "-d", "--no-build", "--remove-orphans").timeout(timeout).run();
     }
 
@@ -75,7 +78,13 @@ public final class Compose {
         return command("config").timeout(Duration.ofSeconds(60)).check().stdout();
     }
 
+    /** Stopped containers included: v2 lists them only with --all, v1 always. */
     public String ps() {
         return command("ps", "--all").timeout(Duration.ofSeconds(60)).run().stdout();
+    }
+
+    /** `compose version`; the result names the compose that the scripts chose (StackScript.composeUsed). */
+    public Command.Result version() {
+        return command("version").timeout(Duration.ofSeconds(60)).run();
     }
 }
