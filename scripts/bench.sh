@@ -102,6 +102,8 @@ stack_defaults
 bstep "finding project $COMPOSE_PROJECT_NAME (compose labels)"
 bench_find_stack
 bench_check_ports
+# Before the URLs are probed: the recreated proxy may serve a limit URL the old one did not.
+bench_exempt "$exempt"
 edge_url="${edge_url:-https://127.0.0.1:$HTTPS_PORT}"
 limit_url="${limit_url:-$(bench_default_limit_url)}"
 direct_url="${direct_url:-$(bench_api_url "${BENCH_API_IDS[0]}")}"
@@ -123,7 +125,8 @@ if [[ "$DRY_RUN" != true ]]; then
     {
         printf 'started,%s\nproject,%s\nrounds,%s\nseconds,%s\nthreads,%s\nconnections,%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
             "$COMPOSE_PROJECT_NAME" "$rounds" "$duration" "$BENCH_THREADS" "$BENCH_CONNECTIONS"
-        printf 'api_replicas,%s\nlimit_url,%s\nimage_mb,%s\n' "${#BENCH_API_IDS[@]}" "$limit_url" "$(( image_bytes / 1000000 ))"
+        printf 'api_replicas,%s\nlimit_url,%s\nexempt,%s\nimage_mb,%s\n' "${#BENCH_API_IDS[@]}" "$limit_url" \
+            "$BENCH_EXEMPT" "$(( image_bytes / 1000000 ))"
     } >"$BENCH_DIR/meta.csv"
 fi
 
@@ -133,10 +136,6 @@ api_urls=()
 for id in "${BENCH_API_IDS[@]}"; do api_urls+=("$(bench_api_url "$id")"); done
 bench_warm "$BENCH_IDS_FILE" "${api_urls[@]}"
 
-bench_exempt "$exempt"
-[[ "$DRY_RUN" == true ]] || echo "exempt,$BENCH_EXEMPT" >>"$BENCH_DIR/meta.csv"
-count429=0
-[[ "$BENCH_EXEMPT" == yes ]] || count429=1
 workloads=(get-user list-pages post-user mixed)
 
 if (( warmup > 0 )); then
@@ -151,9 +150,9 @@ for (( round = 1; round <= rounds; round++ )); do
         # Alternating the order cancels a drift that would always favour the first target.
         if (( round % 2 )); then
             measure "$round" "$workload" direct "$direct_url" "$duration"
-            measure "$round" "$workload" edge "$edge_url" "$duration" "$count429"
+            measure "$round" "$workload" edge "$edge_url" "$duration"
         else
-            measure "$round" "$workload" edge "$edge_url" "$duration" "$count429"
+            measure "$round" "$workload" edge "$edge_url" "$duration"
             measure "$round" "$workload" direct "$direct_url" "$duration"
         fi
     done

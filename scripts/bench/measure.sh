@@ -3,7 +3,7 @@
 # taken over the same seconds; appends one row to $BENCH_DIR/results.csv and keeps wrk's own
 # output in $BENCH_DIR/runs/. Needs cgroup.sh and the BENCH_* variables set by bench.sh.
 
-BENCH_CSV_HEADER='round,workload,target,url,seconds,requests,ok_rps,p50_ms,p99_ms,non2xx,socket_errors,errors,status_429,api_cpu_pct,api_rss_mb,proxy_cpu_pct'
+BENCH_CSV_HEADER='round,workload,target,url,seconds,requests,ok_rps,p50_ms,p99_ms,non2xx,socket_errors,errors,status_429,api_cpu_pct,api_rss_mb,proxy_cpu_pct,error_codes'
 BENCH_RUN_SEQ=0
 BENCH_SAMPLER_PID=''
 
@@ -42,11 +42,12 @@ _bench_rss_sampler() {
     done
 }
 
-# measure ROUND WORKLOAD TARGET URL SECONDS [COUNT_429]
-# WORKLOAD names scripts/bench/lua/<workload>.lua. COUNT_429=1 adds a Lua response() callback
-# that counts 429s (only where the rate limit applies: the callback costs wrk CPU).
+# measure ROUND WORKLOAD TARGET URL SECONDS
+# WORKLOAD names scripts/bench/lua/<workload>.lua. Error responses are counted by status
+# (error_codes, e.g. 429:12/503:3) on the api and the edge; not on nginx's `return 200`, which
+# answers nothing else and whose rate the Lua callback would lower.
 measure() {
-    local round=$1 workload=$2 target=$3 url=$4 seconds=$5 count429=${6:-0}
+    local round=$1 workload=$2 target=$3 url=$4 seconds=$5 count=1
     local log="$BENCH_DIR/runs/$round-$workload-$target.txt" rss_file="$BENCH_DIR/runs/.rss"
     local -a cmd=(wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${seconds}s" --timeout 5s
         -s "$BENCH_LUA_DIR/$workload.lua" "$url")
@@ -54,6 +55,7 @@ measure() {
         info "[dry-run] $(quote_cmd "${cmd[@]}")"
         return 0
     fi
+    [[ "$target" != limit ]] || count=0
     BENCH_RUN_SEQ=$(( BENCH_RUN_SEQ + 1 ))
     local t0 t1 api0 api1 px0=0 px1=0 row
     echo 0 >"$rss_file"
@@ -62,7 +64,7 @@ measure() {
     t0=$(now_ns)
     api0=$(_bench_cpu_ns "${BENCH_API_IDS[@]}")
     [[ -n "$BENCH_PROXY_ID" ]] && px0=$(_bench_cpu_ns "$BENCH_PROXY_ID")
-    if ! BENCH_RUN="${BENCH_TAG}${BENCH_RUN_SEQ}" BENCH_COUNT_STATUS=$count429 "${cmd[@]}" >"$log" 2>&1; then
+    if ! BENCH_RUN="${BENCH_TAG}${BENCH_RUN_SEQ}" BENCH_COUNT_STATUS=$count "${cmd[@]}" >"$log" 2>&1; then
         bench_stop_sampler
         die "wrk failed ($workload on $target, $url): $(tail -n 3 "$log" | tr '\n' ' ')"
     fi
@@ -78,12 +80,12 @@ measure() {
         END {
             secs = v["duration_us"] / 1e6
             errors = v["non2xx"] + v["socket"]
-            printf "%s,%s,%s,%s,%.2f,%d,%.1f,%.2f,%.2f,%d,%d,%d,%s,%.1f,%.1f,%.1f\n",
+            printf "%s,%s,%s,%s,%.2f,%d,%.1f,%.2f,%.2f,%d,%d,%d,%s,%.1f,%.1f,%.1f,%s\n",
                 round, workload, target, url, secs, v["requests"], (v["requests"] - v["non2xx"]) / secs,
                 v["p50_us"] / 1000, v["p99_us"] / 1000, v["non2xx"], v["socket"], errors, v["status_429"],
-                api * 100 / wall, rss / 1024, px * 100 / wall
+                api * 100 / wall, rss / 1024, px * 100 / wall, v["codes"]
         }')
     echo "$row" >>"$BENCH_DIR/results.csv"
-    awk -F, '{printf "    %-7s %-10s %-6s %9s req/s  p50 %7s ms  p99 %8s ms  errors %s (429: %s)  api %s%% CPU %s MB  nginx %s%% CPU\n",
-        $1, $2, $3, $7, $8, $9, $12, $13, $14, $15, $16}' <<<"$row" >&2
+    awk -F, '{printf "    %-7s %-10s %-6s %9s req/s  p50 %7s ms  p99 %8s ms  errors %s (%s)  api %s%% CPU %s MB  nginx %s%% CPU\n",
+        $1, $2, $3, $7, $8, $9, $12, $17, $14, $15, $16}' <<<"$row" >&2
 }

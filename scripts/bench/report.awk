@@ -31,7 +31,7 @@ FNR == 1 { next }
 {
     round = $1; w = $2; t = $3
     if ($15 + 0 > rss_max && t != "limit") rss_max = $15 + 0
-    if (round == "cold") { cold_rps = $7; cold_p99 = $9; next }
+    if (round == "cold") { cold_rps = $7; cold_p99 = $9; cold_errors = $12 " (" $17 ")"; next }
     if (round !~ /^[0-9]+$/) next
     rounds[round] = 1
     if (!((w, t) in seen)) { seen[w, t] = 1; order[++rows] = w SUBSEP t }
@@ -43,6 +43,7 @@ FNR == 1 { next }
     l_pcpu[w, t] = l_pcpu[w, t] " " $16
     errors[w, t] += $12
     if ($13 != "na") { n429[w, t] += $13; counted[w, t] = 1 }
+    if ($17 != "" && $17 != "none" && $17 != "na") codes[w, t] = codes[w, t] "  round " round ": " $17
     if ($15 + 0 > rss[w, t]) rss[w, t] = $15 + 0
     nruns[w, t]++
 }
@@ -56,6 +57,10 @@ END {
             ((w, t) in counted) ? n429[w, t] : "-", median(l_cpu[w, t]), rss[w, t], median(l_pcpu[w, t])
     }
     printf "(medians over the rounds; errors and 429 summed; api MB = largest RSS of one api container)\n"
+    for (i = 1; i <= rows; i++) if (order[i] in codes) {
+        split(order[i], k, SUBSEP)
+        printf "  errors by status, %s %s:%s\n", k[1], k[2], codes[order[i]]
+    }
     printf "\nratios, median of per-round ratios:\n"
     for (i = 1; i <= rows; i++) {
         split(order[i], k, SUBSEP)
@@ -65,8 +70,8 @@ END {
     steady = median(l_rps["get-user", "direct"])
     cold_ratio = (cold_rps != "" && steady > 0) ? cold_rps / steady : ""
     if (cold_rps != "")
-        printf "\ncold replica: healthy %ss after container start (first /health 200 after %ss); first seconds %.0f req/s (p99 %.1f ms) vs steady %.0f req/s\n",
-            meta["start_to_healthy_s"], meta["start_to_ready_s"], cold_rps, cold_p99, steady
+        printf "\ncold replica: healthy %ss after container start (/health answered a 0.25 s poll after %ss); first seconds %.0f req/s (p99 %.1f ms, errors %s) vs steady %.0f req/s\n",
+            meta["start_to_healthy_s"], meta["start_to_ready_s"], cold_rps, cold_p99, cold_errors, steady
 
     if (dat != "") {
         # Row 0 is nginx's limit (both columns), then one row per api workload.

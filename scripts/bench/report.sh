@@ -36,7 +36,8 @@ if [[ "$chart" == true ]]; then
     require_cmd gnuplot
     subtitle="$(awk -F, '$1=="started"{s=$2} $1=="rounds"{r=$2} $1=="seconds"{d=$2} $1=="threads"{t=$2} $1=="connections"{c=$2} $1=="exempt"{e=$2}
         END{printf "%s, %s interleaved rounds of %s s, wrk -t%s -c%s, rate limit lifted: %s", s, r, d, t, c, e}' "$dir/meta.csv")"
-    gnuplot -e "dat='$dir/summary.dat'; out='$dir/chart.png'; subtitle='$subtitle'" "$here/chart.gp" \
+    footer="$(grep '^bench: ' <<<"$summary")"
+    gnuplot -e "dat='$dir/summary.dat'; out='$dir/chart.png'; subtitle='$subtitle'; footer='$footer'" "$here/chart.gp" \
         || die "gnuplot failed to draw $dir/chart.png"
     info "chart: $dir/chart.png"
 fi

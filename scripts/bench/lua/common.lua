@@ -2,8 +2,9 @@
 -- status count, and one machine-readable result line for scripts/bench/measure.sh.
 --
 -- Environment: BENCH_IDS_FILE (one seeded id per line), BENCH_RUN (a tag unique per wrk run,
--- so that POSTed names never collide across runs), BENCH_COUNT_STATUS=1 to count 429s (a Lua
--- response() callback costs client CPU, so it is only defined when asked for).
+-- so that POSTed names never collide across runs), BENCH_COUNT_STATUS=1 to count the error
+-- responses by status (a Lua response() callback costs client CPU, so nginx's limit runs
+-- without it).
 
 local threads = {}
 
@@ -14,7 +15,7 @@ end
 
 ids = {}
 counter = 0
-n429 = 0
+codes = {}
 
 -- Runs in each thread's own Lua state.
 function load_ids()
@@ -48,20 +49,28 @@ function get_user()
 end
 
 if os.getenv("BENCH_COUNT_STATUS") == "1" then
+    -- wrk's own error count is status > 399; the same here, by code.
     function response(status, headers, body)
-        if status == 429 then n429 = n429 + 1 end
+        if status > 399 then codes[status] = (codes[status] or 0) + 1 end
     end
 end
 
 function done(summary, latency, requests)
-    local total429 = 0
+    local total = {}
     for _, thread in ipairs(threads) do
-        total429 = total429 + (thread:get("n429") or 0)
+        for status, n in pairs(thread:get("codes") or {}) do
+            total[status] = (total[status] or 0) + n
+        end
     end
+    local list = {}
+    for status, n in pairs(total) do list[#list + 1] = status .. ":" .. n end
+    table.sort(list)
+    local counted = os.getenv("BENCH_COUNT_STATUS") == "1"
     local e = summary.errors
     io.write(string.format(
-        "bench-result requests=%d duration_us=%d non2xx=%d socket=%d p50_us=%d p99_us=%d status_429=%s\n",
+        "bench-result requests=%d duration_us=%d non2xx=%d socket=%d p50_us=%d p99_us=%d status_429=%s codes=%s\n",
         summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
         latency:percentile(50), latency:percentile(99),
-        os.getenv("BENCH_COUNT_STATUS") == "1" and tostring(total429) or "na"))
+        counted and tostring(total[429] or 0) or "na",
+        counted and (#list > 0 and table.concat(list, "/") or "none") or "na"))
 end
