@@ -24,7 +24,7 @@ set format y "%.0f"
 
 set title "throughput (2xx responses/s; bars: median, whiskers: min-max over rounds)"
 set ylabel "req/s"
-set yrange [1:limit * 4]
+set yrange [1:limit * 20]
 plot dat every ::1 using 2:3:4:xtic(1) title "api directly (:8000)" lc rgb "#4472c4", \
      '' every ::1 using 5:6:7 title "edge (HTTPS via nginx)" lc rgb "#ed7d31", \
      limit with lines dt 2 lw 2 lc rgb "#c00000" title sprintf("nginx return 200 over HTTPS: %.0f req/s", limit)

@@ -61,6 +61,8 @@ END {
         split(order[i], k, SUBSEP)
         printf "  errors by status, %s %s:%s\n", k[1], k[2], codes[order[i]]
     }
+    if (n429["get-user", "edge"] + 0 > 0)
+        printf "note: the edge answered %d 429s on get-user: its req/s counts only the 2xx, its latency is mostly nginx's refusal path (the rate limit applied)\n", n429["get-user", "edge"]
     printf "\nratios, median of per-round ratios:\n"
     for (i = 1; i <= rows; i++) {
         split(order[i], k, SUBSEP)
