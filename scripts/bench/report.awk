@@ -1,0 +1,98 @@
+# The benchmark's summary from results.csv and meta.csv (scripts/bench/report.sh runs it):
+# a table of medians over the rounds, the ratios as medians of per-round ratios (both targets
+# of a ratio ran in the same round, seconds apart, so machine drift cancels), summary.dat for
+# the chart, and the one machine-readable `bench:` line last.
+#   awk -F, -v dat=DIR/summary.dat -f report.awk DIR/meta.csv DIR/results.csv
+
+function median(list,    n, a, i, j, t) {
+    n = split(list, a, " ")
+    if (n == 0) return ""
+    for (i = 2; i <= n; i++) {
+        t = a[i] + 0
+        for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]
+        a[j + 1] = t
+    }
+    return (n % 2) ? a[(n + 1) / 2] + 0 : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function lo(list,    n, a, i, m) { n = split(list, a, " "); m = a[1] + 0; for (i = 2; i <= n; i++) if (a[i] + 0 < m) m = a[i] + 0; return m }
+function hi(list,    n, a, i, m) { n = split(list, a, " "); m = a[1] + 0; for (i = 2; i <= n; i++) if (a[i] + 0 > m) m = a[i] + 0; return m }
+# Median over rounds of num/den, each taken within one round.
+function ratio(wn, tn, wd, td,    r, list) {
+    list = ""
+    for (r in rounds) if ((r, wn, tn) in rps && (r, wd, td) in rps && rps[r, wd, td] > 0)
+        list = list " " rps[r, wn, tn] / rps[r, wd, td]
+    return list == "" ? "" : median(list)
+}
+function fmt(format, value) { return value == "" ? "na" : sprintf(format, value) }
+
+FNR == 1 { file++ }
+file == 1 { meta[$1] = $2; next }
+FNR == 1 { next }
+{
+    round = $1; w = $2; t = $3
+    if ($15 + 0 > rss_max && t != "limit") rss_max = $15 + 0
+    if (round == "cold") { cold_rps = $7; cold_p99 = $9; cold_errors = $12 " (" $17 ")"; next }
+    if (round !~ /^[0-9]+$/) next
+    rounds[round] = 1
+    if (!((w, t) in seen)) { seen[w, t] = 1; order[++rows] = w SUBSEP t }
+    rps[round, w, t] = $7
+    l_rps[w, t] = l_rps[w, t] " " $7
+    l_p50[w, t] = l_p50[w, t] " " $8
+    l_p99[w, t] = l_p99[w, t] " " $9
+    l_cpu[w, t] = l_cpu[w, t] " " $14
+    l_pcpu[w, t] = l_pcpu[w, t] " " $16
+    errors[w, t] += $12
+    if ($13 != "na") { n429[w, t] += $13; counted[w, t] = 1 }
+    if ($17 != "" && $17 != "none" && $17 != "na") codes[w, t] = codes[w, t] "  round " round ": " $17
+    if ($15 + 0 > rss[w, t]) rss[w, t] = $15 + 0
+    nruns[w, t]++
+}
+END {
+    printf "%-11s %-7s %4s %10s %9s %9s %7s %6s %8s %8s %9s\n", "workload", "target", "runs", "req/s 2xx",
+        "p50 ms", "p99 ms", "errors", "429", "api cpu%", "api MB", "nginx cpu%"
+    for (i = 1; i <= rows; i++) {
+        split(order[i], k, SUBSEP); w = k[1]; t = k[2]
+        printf "%-11s %-7s %4d %10.0f %9.2f %9.2f %7d %6s %8.0f %8.0f %9.0f\n", w, t, nruns[w, t],
+            median(l_rps[w, t]), median(l_p50[w, t]), median(l_p99[w, t]), errors[w, t],
+            ((w, t) in counted) ? n429[w, t] : "-", median(l_cpu[w, t]), rss[w, t], median(l_pcpu[w, t])
+    }
+    printf "(medians over the rounds; errors and 429 summed; api MB = largest RSS of one api container)\n"
+    for (i = 1; i <= rows; i++) if (order[i] in codes) {
+        split(order[i], k, SUBSEP)
+        printf "  errors by status, %s %s:%s\n", k[1], k[2], codes[order[i]]
+    }
+    if (n429["get-user", "edge"] + 0 > 0)
+        printf "note: the edge answered %d 429s on get-user: its req/s counts only the 2xx, its latency is mostly nginx's refusal path (the rate limit applied)\n", n429["get-user", "edge"]
+    printf "\nratios, median of per-round ratios:\n"
+    for (i = 1; i <= rows; i++) {
+        split(order[i], k, SUBSEP)
+        if (k[2] == "edge") printf "  %-11s edge/direct %s%s\n", k[1], fmt("%.2f", ratio(k[1], "edge", k[1], "direct")),
+            k[1] == "get-user" ? "   edge/limit " fmt("%.3f", ratio(k[1], "edge", "limit", "limit")) : ""
+    }
+    steady = median(l_rps["get-user", "direct"])
+    cold_ratio = (cold_rps != "" && steady > 0) ? cold_rps / steady : ""
+    if (cold_rps != "")
+        printf "\ncold replica: healthy %ss after container start (/health answered a 0.25 s poll after %ss); first seconds %.0f req/s (p99 %.1f ms, errors %s) vs steady %.0f req/s\n",
+            meta["start_to_healthy_s"], meta["start_to_ready_s"], cold_rps, cold_p99, cold_errors, steady
+
+    if (dat != "") {
+        # Row 0 is nginx's limit (both columns), then one row per api workload.
+        printf "# workload direct direct_lo direct_hi edge edge_lo edge_hi direct_p99 edge_p99\n" >dat
+        lim = l_rps["limit", "limit"]
+        printf "limit %s %s %s %s %s %s 0 0\n", median(lim), lo(lim), hi(lim), median(lim), lo(lim), hi(lim) >>dat
+        for (i = 1; i <= rows; i++) {
+            split(order[i], k, SUBSEP); w = k[1]
+            if (k[2] != "direct" || !((w, "edge") in seen)) continue
+            printf "%s %s %s %s %s %s %s %s %s\n", w, median(l_rps[w, "direct"]), lo(l_rps[w, "direct"]), hi(l_rps[w, "direct"]),
+                median(l_rps[w, "edge"]), lo(l_rps[w, "edge"]), hi(l_rps[w, "edge"]),
+                median(l_p99[w, "direct"]), median(l_p99[w, "edge"]) >>dat
+        }
+        close(dat)
+    }
+    mixed = (("mixed", "edge") in seen) ? errors["mixed", "edge"] : ""
+    printf "\nbench: edge_vs_limit=%s edge_vs_direct=%s edge_p99_ms=%s mixed_errors=%s cold_first10s_vs_steady=%s start_to_healthy_s=%s image_mb=%s rss_mb=%s\n",
+        fmt("%.2f", ratio("get-user", "edge", "limit", "limit")), fmt("%.2f", ratio("get-user", "edge", "get-user", "direct")),
+        fmt("%.0f", median(l_p99["get-user", "edge"])), fmt("%d", mixed), fmt("%.2f", cold_ratio),
+        meta["start_to_healthy_s"] == "" ? "na" : meta["start_to_healthy_s"], meta["image_mb"] == "" ? "na" : meta["image_mb"],
+        fmt("%.0f", rss_max == "" ? "" : rss_max)
+}

@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# The stack under test, found by its compose labels (never by container name), and the three
+# URLs the benchmark compares: nginx's own limit, the api directly, the edge.
+
+# Sets BENCH_API_IDS (array), BENCH_PROXY_ID and BENCH_DB_ID from the running project.
+bench_find_stack() {
+    mapfile -t BENCH_API_IDS < <(running_containers api)
+    BENCH_PROXY_ID="$(running_containers proxy | head -n 1)"
+    BENCH_DB_ID="$(running_containers db | head -n 1)"
+    [[ ${#BENCH_API_IDS[@]} -gt 0 && -n "$BENCH_PROXY_ID" && -n "$BENCH_DB_ID" ]] \
+        || die "project $COMPOSE_PROJECT_NAME has no running api, proxy and db: start it with scripts/stack.sh up (with the same COMPOSE_PROJECT_NAME and ports)"
+}
+
+# The ports come from the same defaults and env files as stack.sh's; recreating the proxy with
+# other ones (the rate-limit override does `up proxy`) would move the stack, so refuse.
+bench_check_ports() {
+    local port published
+    for port in "8443:$HTTPS_PORT" "8444:${OPS_HTTPS_PORT:-9443}"; do
+        published="$(docker port "$BENCH_PROXY_ID" "${port%%:*}/tcp" 2>/dev/null | head -n 1)"
+        [[ "${published##*:}" == "${port#*:}" ]] \
+            || die "the proxy publishes its port ${port%%:*} on '${published:-nothing}', not on ${port#*:}: run bench.sh with the environment stack.sh ran with (HTTPS_PORT, OPS_HTTPS_PORT)"
+    done
+}
+
+# http://<address>:8000 of an api container on its non-internal network. A Docker bridge is
+# routable from its own host, so wrk on the host reaches the api without any published port,
+# and the same wrk binary measures all three targets.
+bench_api_url() {
+    local id=$1 net ip
+    while read -r net ip; do
+        [[ -n "$ip" ]] || continue
+        [[ "$(docker network inspect -f '{{.Internal}}' "$net")" == false ]] || continue
+        echo "http://$ip:8000"
+        return 0
+    done < <(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{$v.IPAddress}}{{"\n"}}{{end}}' "$id")
+    die "api container ${id:0:12} has no address on a non-internal network: pass --direct-url"
+}
+
+# nginx's `return 200` on the ops listener (same nginx, TLS settings and headers as the edge):
+# /nginx-return-200 where the config has it, else /nginx-health, which exists on every listener.
+bench_default_limit_url() {
+    local base="https://127.0.0.1:${OPS_HTTPS_PORT:-9443}" path
+    for path in /nginx-return-200 /nginx-health; do
+        if [[ "$(curl_stack -o /dev/null -w '%{http_code}' "$base$path" 2>/dev/null)" == 200 ]]; then
+            echo "$base$path"
+            return 0
+        fi
+    done
+    die "neither $base/nginx-return-200 nor $base/nginx-health answers 200: pass --limit-url"
+}
+
+# Fails unless URL answers 200 (with the dev CA for https).
+bench_require_200() {
+    local url=$1 what=$2 code
+    code="$(curl_stack -o /dev/null -w '%{http_code}' "$url" 2>/dev/null)" || true
+    [[ "$code" == 200 ]] || die "$what $url answers ${code:-nothing}, not 200"
+}
