@@ -13,7 +13,7 @@ Usage: $(basename "$0") <staging|production> <version> [options]
   3. production: backs the database up first (scripts/backup-db.sh); a failed backup stops here
   4. first deploy: starts the whole stack. Otherwise, a rolling update of the api:
      runs the migrations with the new image, starts as many new replicas as are running,
-     waits for their healthchecks, reloads nginx, then stops and removes the old replicas
+     waits for their healthchecks and for nginx to list them, then stops and removes the old replicas
   5. health gate: https://localhost:\$HTTPS_PORT/health through nginx must report "healthy"
      and the new version within --timeout seconds
   6. when a step after 3 fails, rolls back to the image that was running before (recorded
@@ -103,23 +103,38 @@ previous_version="$(docker inspect --format '{{range .Config.Env}}{{println .}}{
 replicas="${API_REPLICAS:-${#old_ids[@]}}"
 info "running now: $previous_image (version ${previous_version:-unknown}, ${#old_ids[@]} replicas); target $replicas replicas"
 
-# nginx resolves `api` when it (re)loads its configuration: after replicas come or go.
-reload_proxy() {
-    local id
-    for id in $(running_containers proxy); do
-        run docker exec "$id" nginx -s reload >/dev/null 2>&1 || warn "nginx reload failed in ${id:0:12}"
+# nginx follows the replicas by itself (security/nginx/upstream-watch.sh resolves `api` every 2 s
+# and lists only replicas past their warm-up): wait until every proxy's upstream list holds these
+# containers, so that old replicas retire only once nginx already sends to the new ones.
+wait_proxy_lists() {
+    [[ "$DRY_RUN" == true ]] && return 0
+    local id proxy list address missing started
+    started=$(now_s)
+    while :; do
+        missing=0
+        for proxy in $(running_containers proxy); do
+            list="$(docker exec "$proxy" cat /tmp/nginx-upstream/api.conf 2>/dev/null || true)"
+            for id in "$@"; do
+                address="$(docker inspect --format \
+                    "{{with index .NetworkSettings.Networks \"${COMPOSE_PROJECT_NAME}_frontend\"}}{{.IPAddress}}{{end}}" "$id")"
+                [[ -n "$address" && "$list" == *"server $address:8000 "* ]] || missing=$((missing + 1))
+            done
+        done
+        if [[ $missing -eq 0 ]]; then
+            ok "nginx lists the new replicas (after $(elapsed_since "$started"))"
+            return 0
+        fi
+        (( $(now_s) - started < 30 )) || { warn "nginx does not list $missing new replica address(es) after 30 s"; return 1; }
+        sleep 1
     done
-    # Reload is asynchronous: the new workers take over within a moment.
-    [[ "$DRY_RUN" == true ]] || sleep 1
 }
 
 # Stops replicas gracefully (SIGTERM: the api stops accepting and drains in-flight requests
-# for SHUTDOWN_GRACE_PERIOD; nginx retries refused connections on another replica), reloads
-# nginx the moment they are gone so that no request waits on a vanished address, then removes them.
+# for SHUTDOWN_GRACE_PERIOD; nginx retries refused connections on another replica, and its
+# watcher drops the addresses within 2 s), then removes them.
 retire_containers() {
     [[ $# -gt 0 ]] || return 0
     run docker stop --time 30 "$@" >/dev/null
-    reload_proxy
     run docker rm "$@" >/dev/null
 }
 
@@ -151,8 +166,8 @@ rolling_update() {
         return 1
     fi
     ok "new replicas healthy: $(for id in "${new_ids[@]}"; do printf '%s ' "${id:0:12}"; done)"
-    step "switching nginx to the new replicas and retiring ${#before[@]} old one(s)"
-    reload_proxy
+    step "waiting for nginx to list the new replicas, then retiring ${#before[@]} old one(s)"
+    wait_proxy_lists "${new_ids[@]}" || warn "retiring the old replicas anyway: nginx retries on the new ones"
     retire_containers "${before[@]}"
 }
 
@@ -189,7 +204,7 @@ if [[ "$previous_image" == "$API_IMAGE" ]] && [[ "$(docker inspect --format '{{.
         run compose up -d --no-deps --no-recreate --scale "api=$replicas" api
         mapfile -t scaled_ids < <(running_containers api)
         [[ "$DRY_RUN" == true ]] || wait_containers_healthy "$timeout" "${scaled_ids[@]}" || die "scaled replicas are not healthy"
-        reload_proxy
+        wait_proxy_lists "${scaled_ids[@]}" || true
     fi
 else
     if [[ "$environment" == production && "$backup" == true ]]; then

@@ -18,8 +18,15 @@
 #   UPSTREAM_SERVER_PARAMS  parameters of each server line [max_fails=3 fail_timeout=10s]
 #   UPSTREAM_INTERVAL  seconds between look-ups [2]
 #   UPSTREAM_FILE      the file nginx.conf includes [/tmp/nginx-upstream/api.conf]
+#   UPSTREAM_READY_PATH  asked of each address before it gets clients [/health]
 #
-# POSIX sh (dash in both nginx images); needs getent, sort, tr, mkdir, mv. No name resolved
+# Compose's DNS lists a container as soon as it runs, before it has warmed up (Swarm's lists only
+# healthy tasks). So an address whose api answers "starting" at UPSTREAM_READY_PATH, or does not
+# answer at all, is left out until it is ready; one that answers anything else stays in (a 503
+# "unhealthy" during a Postgres outage still serves cached reads and the JSON error). Without curl,
+# or when no address is ready, every address stays: 502s would gain nothing.
+#
+# POSIX sh (dash in both nginx images); needs getent, sort, tr, mkdir, mv, and curl for readiness. No name resolved
 # yet (Swarm starts the proxy before the first api task is healthy) is not an error: a
 # placeholder marked `down` lets nginx start and answer 502 JSON until a replica appears.
 set -eu
@@ -29,6 +36,7 @@ port=${UPSTREAM_PORT:-8000}
 params=${UPSTREAM_SERVER_PARAMS:-max_fails=3 fail_timeout=10s}
 interval=${UPSTREAM_INTERVAL:-2}
 file=${UPSTREAM_FILE:-/tmp/nginx-upstream/api.conf}
+ready_path=${UPSTREAM_READY_PATH:-/health}
 
 log() { printf 'upstream-watch: %s\n' "$*" >&2; }
 
@@ -36,6 +44,18 @@ log() { printf 'upstream-watch: %s\n' "$*" >&2; }
 addresses() {
     getent ahostsv4 "$host" 2>/dev/null | while read -r address _; do echo "$address"; done \
         | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
+# The addresses of $1 whose api is past its warm-up (see above), or all of them.
+ready() {
+    command -v curl >/dev/null 2>&1 || { echo "$1"; return; }
+    kept=''
+    for address in $1; do
+        body=$(curl -s --max-time 2 "http://$address:$port$ready_path" 2>/dev/null) || continue
+        case $body in *'"status":"starting"'*) continue ;; esac
+        kept="$kept${kept:+ }$address"
+    done
+    echo "${kept:-$1}"
 }
 
 # Writes the upstream include for the addresses in $1 (atomically: nginx may be reloading).
@@ -62,6 +82,7 @@ watch() {
     while :; do
         sleep "$interval"
         next=$(addresses) || next=''
+        next=$(ready "$next")
         if [ -z "$next" ] && [ -n "$current" ] && [ "$empty_once" = false ]; then
             empty_once=true
             continue
@@ -81,6 +102,7 @@ watch() {
 [ $# -gt 0 ] || set -- nginx -g 'daemon off;'
 
 initial=$(addresses) || initial=''
+initial=$(ready "$initial")
 write_upstream "$initial"
 log "$host: ${initial:-<nothing yet>}"
 

@@ -50,7 +50,7 @@ class AlertDeliveryIT extends AbstractAcceptanceTest {
     @AfterAll
     static void restore() {
         stack.restoreHealthy();
-        stack.edgeServesOrReload();
+        stack.awaitEdgeFollowsTheApi();
     }
 
     @Test

@@ -66,7 +66,7 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
     @AfterAll
     static void restore() {
         stack.restoreHealthy();
-        stack.edgeServesOrReload();
+        stack.awaitEdgeFollowsTheApi();
     }
 
     @Test

@@ -568,25 +568,19 @@ public final class AcceptanceStack {
     }
 
     /**
-     * After the api containers were stopped and started: nginx resolves "api" only when it starts
-     * or reloads (security/nginx/nginx.conf), so if it still proxies to a gone address the
-     * documented operator step, {@code nginx -s reload} in the proxy, is applied. Returns whether
-     * that was needed.
+     * After the api containers were stopped and started: nginx must follow the new addresses by
+     * itself (security/nginx/upstream-watch.sh re-resolves every 2 s); no one reloads it. Fails
+     * when the edge does not serve /health within 30 s.
      */
-    public boolean edgeServesOrReload() {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    public void awaitEdgeFollowsTheApi() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             if (RestAssured.given().spec(edgeSpec()).get("/health").statusCode() == 200) {
-                return false;
+                return;
             }
             sleep(Duration.ofSeconds(1));
         }
-        LOG.warn("nginx does not reach the api after its restart: applying the operator step `nginx -s reload`");
-        for (String proxy : containerIds("proxy")) {
-            Docker.exec(proxy, "nginx", "-s", "reload");
-        }
-        sleep(Duration.ofSeconds(2));
-        return true;
+        throw new IllegalStateException("nginx did not follow the api's restart by itself within 30 s");
     }
 
     /** Plain HTTP on the edge's port 80 equivalent (redirects only). */
