@@ -21,10 +21,10 @@ public final class WarmUpFactory {
     @MaxDuration(value = 30, unit = TimeUnit.SECONDS)
     private Duration duration = Duration.seconds(0);
 
-    /** Concurrent warm-up clients: few enough to leave the JIT's compiler threads a core. */
+    /** Concurrent warm-up clients. */
     @Min(1)
     @Max(16)
-    private int clients = 2;
+    private int clients = 4;
 
     @JsonProperty
     public Duration getDuration() {
