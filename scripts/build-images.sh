@@ -430,5 +430,5 @@ rm -rf "$LOG_DIR"
 if $DRY_RUN; then
     info "dry run: nothing was built"
 else
-    ok "done in $(elapsed "$started"); use the offline set with: docker-compose --env-file deployment/images/offline.env ..."
+    ok "done in $(elapsed "$started"); use the offline set with: scripts/stack.sh up --offline"
 fi

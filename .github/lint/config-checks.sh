@@ -22,7 +22,7 @@ Options:
   --only LIST    comma-separated subset of the checks above
   -h, --help     this help
 
-Compose: \`docker compose\` (v2) when the CLI has it, else docker-compose (v1).
+Compose: chosen by scripts/lib/compose.sh (\`docker compose\`, v2, when it answers, else v1).
 USAGE
 }
 
@@ -39,6 +39,9 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 cd "$root"
+# The compose choice is the scripts' own (scripts/lib/compose.sh), not made again here.
+# shellcheck source=scripts/lib/compose.sh
+source "$root/scripts/lib/compose.sh"
 [[ -r "$images" ]] || { printf 'error image set not found: %s\n' "$images" >&2; exit 1; }
 
 failures=0
@@ -81,8 +84,9 @@ if wanted shellcheck; then
 fi
 
 if wanted compose; then
-    if docker compose version >/dev/null 2>&1; then compose=(docker compose); else compose=(docker-compose); fi
-    step "${compose[*]} config -q ($("${compose[@]}" version --short 2>/dev/null)), image set ${images#"$root"/}"
+    compose_detect
+    compose=("${COMPOSE_CMD[@]}")
+    step "$(compose_name) config -q, image set ${images#"$root"/}"
     # One merged env file per case (last line wins, as with several --env-file in v2), so v1,
     # which takes a single --env-file, checks the same thing. Order = the scripts' precedence:
     # deployment/.env < image set < deployment/env/<environment>.env.
