@@ -2,8 +2,8 @@ package dev.prodstack.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodstack.acceptance.support.Command;
 import dev.prodstack.acceptance.support.Docker;
+import dev.prodstack.testsupport.Command;
 import io.restassured.response.Response;
 import java.util.Map;
 import org.junit.jupiter.api.Order;

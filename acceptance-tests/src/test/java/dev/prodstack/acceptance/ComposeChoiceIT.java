@@ -2,10 +2,10 @@ package dev.prodstack.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodstack.acceptance.support.Command;
 import dev.prodstack.acceptance.support.Compose;
 import dev.prodstack.acceptance.support.Repo;
 import dev.prodstack.acceptance.support.StackScript;
+import dev.prodstack.testsupport.Command;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

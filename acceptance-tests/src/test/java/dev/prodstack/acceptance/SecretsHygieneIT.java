@@ -3,8 +3,8 @@ package dev.prodstack.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.model.Container;
-import dev.prodstack.acceptance.support.Command;
 import dev.prodstack.acceptance.support.Docker;
+import dev.prodstack.testsupport.Command;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;

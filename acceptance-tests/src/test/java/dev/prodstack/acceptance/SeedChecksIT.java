@@ -4,9 +4,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.prodstack.acceptance.support.Command;
 import dev.prodstack.acceptance.support.Docker;
 import dev.prodstack.acceptance.support.Repo;
+import dev.prodstack.testsupport.Command;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.nio.file.Path;

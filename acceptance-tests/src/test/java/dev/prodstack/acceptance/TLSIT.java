@@ -3,7 +3,7 @@ package dev.prodstack.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.prodstack.acceptance.support.Command;
+import dev.prodstack.testsupport.Command;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
 import java.io.IOException;

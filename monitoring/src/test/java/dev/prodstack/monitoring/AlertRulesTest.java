@@ -1,5 +1,6 @@
 package dev.prodstack.monitoring;
 
+import dev.prodstack.testsupport.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,8 @@ class AlertRulesTest {
             List<String> arguments = new ArrayList<>(List.of("check", "rules"));
             list(RULES, ".yml").forEach(file -> arguments.add(file.toString()));
 
-            HostTool.Result result = HostTool.PROMTOOL.run(Duration.ofMinutes(1), arguments.toArray(String[]::new));
+            Command.Result result = Command.program(MonitoringTools.PROMTOOL, arguments.toArray(String[]::new))
+                    .timeout(Duration.ofMinutes(1)).run();
 
             assertThat(result.exitCode()).as(result.describe()).isZero();
         }
@@ -75,7 +77,8 @@ class AlertRulesTest {
             List<String> arguments = new ArrayList<>(List.of("test", "rules"));
             testFiles.forEach(file -> arguments.add(file.toString()));
 
-            HostTool.Result result = HostTool.PROMTOOL.run(Duration.ofMinutes(3), arguments.toArray(String[]::new));
+            Command.Result result = Command.program(MonitoringTools.PROMTOOL, arguments.toArray(String[]::new))
+                    .timeout(Duration.ofMinutes(3)).run();
 
             assertThat(result.exitCode()).as(result.describe()).isZero();
             assertThat(result.output()).as(result.describe()).doesNotContain("FAILED");

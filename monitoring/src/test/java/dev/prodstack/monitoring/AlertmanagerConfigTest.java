@@ -1,5 +1,6 @@
 package dev.prodstack.monitoring;
 
+import dev.prodstack.testsupport.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,8 @@ class AlertmanagerConfigTest {
 
     @Test
     void amtoolAcceptsTheConfig() {
-        HostTool.Result result = HostTool.AMTOOL.run(Duration.ofMinutes(1), "check-config", ALERTMANAGER_CONFIG.toString());
+        Command.Result result = Command.program(MonitoringTools.AMTOOL, "check-config", ALERTMANAGER_CONFIG.toString())
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
     }
@@ -35,7 +37,8 @@ class AlertmanagerConfigTest {
         Path uncommented = staging.resolve("alertmanager.yml");
         write(uncommented, uncommentExamples(read(ALERTMANAGER_CONFIG)));
 
-        HostTool.Result check = HostTool.AMTOOL.run(Duration.ofMinutes(1), "check-config", uncommented.toString());
+        Command.Result check = Command.program(MonitoringTools.AMTOOL, "check-config", uncommented.toString())
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(check.exitCode()).as(check.describe()).isZero();
         assertThat(check.output()).contains("3 receivers");
@@ -108,7 +111,8 @@ class AlertmanagerConfigTest {
     private static String receiversFor(Path config, String... labels) {
         List<String> arguments = new ArrayList<>(List.of("config", "routes", "test", "--config.file=" + config));
         arguments.addAll(Arrays.asList(labels));
-        HostTool.Result result = HostTool.AMTOOL.run(Duration.ofMinutes(1), arguments.toArray(String[]::new));
+        Command.Result result = Command.program(MonitoringTools.AMTOOL, arguments.toArray(String[]::new))
+                .timeout(Duration.ofMinutes(1)).run();
         assertThat(result.exitCode()).as(result.describe()).isZero();
         // amtool warns on stderr that --config.file overrides the URL; the answer is the last line.
         List<String> lines = result.stdout().lines().filter(line -> !line.isBlank() && !line.startsWith("Warning")).toList();

@@ -1,5 +1,6 @@
 package dev.prodstack.monitoring;
 
+import dev.prodstack.testsupport.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,8 @@ class BlackboxConfigTest {
 
     @Test
     void theExporterAcceptsTheConfig() {
-        HostTool.Result result = HostTool.BLACKBOX_EXPORTER.run(Duration.ofMinutes(1),
-                "--config.file=" + BLACKBOX_CONFIG, "--config.check");
+        Command.Result result = Command.program(MonitoringTools.BLACKBOX_EXPORTER, "--config.file=" + BLACKBOX_CONFIG, "--config.check")
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
     }

@@ -1,5 +1,6 @@
 package dev.prodstack.monitoring;
 
+import dev.prodstack.testsupport.Command;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -12,14 +13,16 @@ class CheckDashboardsScriptTest {
 
     @Test
     void isShellcheckClean() {
-        HostTool.Result result = HostTool.SHELLCHECK.run(Duration.ofMinutes(1), CHECK_DASHBOARDS_SCRIPT.toString());
+        Command.Result result = Command.program(MonitoringTools.SHELLCHECK, CHECK_DASHBOARDS_SCRIPT.toString())
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
     }
 
     @Test
     void explainsItselfWithHelp() {
-        HostTool.Result result = HostTool.BASH.run(Duration.ofMinutes(1), CHECK_DASHBOARDS_SCRIPT.toString(), "--help");
+        Command.Result result = Command.program(MonitoringTools.BASH, CHECK_DASHBOARDS_SCRIPT.toString(), "--help")
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         assertThat(result.stdout()).contains("--url", "--require-data", "$__rate_interval");
@@ -27,7 +30,8 @@ class CheckDashboardsScriptTest {
 
     @Test
     void rejectsAnUnknownArgumentAsAUsageError() {
-        HostTool.Result result = HostTool.BASH.run(Duration.ofMinutes(1), CHECK_DASHBOARDS_SCRIPT.toString(), "--bogus");
+        Command.Result result = Command.program(MonitoringTools.BASH, CHECK_DASHBOARDS_SCRIPT.toString(), "--bogus")
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(2);
         assertThat(result.stderr()).contains("unknown argument '--bogus'");
@@ -35,8 +39,8 @@ class CheckDashboardsScriptTest {
 
     @Test
     void failsWhenPrometheusDoesNotAnswer() {
-        HostTool.Result result = HostTool.BASH.run(Duration.ofMinutes(1), CHECK_DASHBOARDS_SCRIPT.toString(),
-                "--url", "http://127.0.0.1:1");
+        Command.Result result = Command.program(MonitoringTools.BASH, CHECK_DASHBOARDS_SCRIPT.toString(), "--url", "http://127.0.0.1:1")
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(1);
         assertThat(result.stderr()).contains("is not ready");

@@ -1,5 +1,6 @@
 package dev.prodstack.monitoring;
 
+import dev.prodstack.testsupport.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class ComposeOverlayTest {
      * `compose config` of the base file plus the overlay, what compose will actually run, through
      * `scripts/stack.sh compose`: the scripts' choice of Compose v2 or v1, as operators get it.
      */
-    private static HostTool.Result effective;
+    private static Command.Result effective;
 
     @BeforeAll
     static void renderTheEffectiveConfig() {
@@ -56,9 +57,9 @@ class ComposeOverlayTest {
         environment.put("SECRETS_DIR", secrets.toString());
         environment.put("COMPOSE_PROFILES", "grafana");
         environment.put("NO_COLOR", "1");
-        effective = HostTool.BASH.run(Duration.ofMinutes(1), environment, List.of(
-                ROOT.resolve("scripts/stack.sh").toString(), "compose", "--project", "prodstack", "--monitoring",
-                "--", "config"));
+        effective = Command.program(MonitoringTools.BASH, ROOT.resolve("scripts/stack.sh").toString(), "compose",
+                "--project", "prodstack", "--monitoring", "--", "config")
+                .env(environment).timeout(Duration.ofMinutes(1)).run();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.prodstack.monitoring;
 
+import dev.prodstack.testsupport.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -110,8 +111,8 @@ class LivePrometheusIT {
 
     @Test
     void checkDashboardsScriptReportsEveryPanelQueryWithData() {
-        HostTool.Result result = HostTool.BASH.run(Duration.ofMinutes(3), CHECK_DASHBOARDS_SCRIPT.toString(),
-                "--url", prometheus.url(), "--require-data");
+        Command.Result result = Command.program(MonitoringTools.BASH, CHECK_DASHBOARDS_SCRIPT.toString(), "--url", prometheus.url(), "--require-data")
+                .timeout(Duration.ofMinutes(3)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         int queries = Dashboards.queries().size();
@@ -128,8 +129,8 @@ class LivePrometheusIT {
                   "targets": [{"refId": "A", "expr": "sum(rate(up[1m]"}]}]}
                 """);
 
-        HostTool.Result result = HostTool.BASH.run(Duration.ofMinutes(1), CHECK_DASHBOARDS_SCRIPT.toString(),
-                "--url", prometheus.url(), "--dashboards", dashboards.toString());
+        Command.Result result = Command.program(MonitoringTools.BASH, CHECK_DASHBOARDS_SCRIPT.toString(), "--url", prometheus.url(), "--dashboards", dashboards.toString())
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(1);
         assertThat(result.output()).contains("FAIL   broken | typo | A:", "1 failed");

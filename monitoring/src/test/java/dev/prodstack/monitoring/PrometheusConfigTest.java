@@ -1,5 +1,6 @@
 package dev.prodstack.monitoring;
 
+import dev.prodstack.testsupport.Command;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,8 @@ class PrometheusConfigTest {
         Path staged = staging.resolve("prometheus.yml");
         write(staged, config.replace(CONTAINER_RULES_GLOB, RULES.resolve("*.yml").toString()));
 
-        HostTool.Result result = HostTool.PROMTOOL.run(Duration.ofMinutes(1), "check", "config", staged.toString());
+        Command.Result result = Command.program(MonitoringTools.PROMTOOL, "check", "config", staged.toString())
+                .timeout(Duration.ofMinutes(1)).run();
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         for (Path ruleFile : list(RULES, ".yml")) {

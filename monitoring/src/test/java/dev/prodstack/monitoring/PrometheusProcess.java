@@ -1,6 +1,7 @@
 package dev.prodstack.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.prodstack.testsupport.Command;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,19 +42,13 @@ final class PrometheusProcess implements AutoCloseable {
         Path config = workDirectory.resolve("prometheus.yml");
         Path log = workDirectory.resolve("prometheus.log");
         MonitoringFiles.write(config, configForPort.apply(port));
-        ProcessBuilder builder = new ProcessBuilder(HostTool.PROMETHEUS.path().toString(),
+        Process process = Command.program(MonitoringTools.PROMETHEUS,
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + workDirectory.resolve("data"),
                 "--storage.tsdb.retention.time=1h",
                 "--web.listen-address=127.0.0.1:" + port)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        PrometheusProcess prometheus;
-        try {
-            prometheus = new PrometheusProcess(builder.start(), port, log);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start prometheus", e);
-        }
+                .spawn(log);
+        PrometheusProcess prometheus = new PrometheusProcess(process, port, log);
         prometheus.awaitReady();
         return prometheus;
     }

@@ -4,18 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.prodstack.security.support.DevCertificates;
-import dev.prodstack.security.support.DevCertificates.ScriptRun;
-import dev.prodstack.security.support.HostTools;
+import dev.prodstack.testsupport.Command;
+import dev.prodstack.testsupport.HostProgram;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -92,7 +91,7 @@ class MakeDevCertsTest {
 
         @Test
         void dryRunWritesNothing() throws IOException {
-            ScriptRun run = run(List.of("--dry-run", out.resolve("tls").toString()));
+            Command.Result run = run(List.of("--dry-run", out.resolve("tls").toString()));
 
             assertSucceeds(run);
             assertThat(run.output()).contains("would create the development CA");
@@ -109,7 +108,7 @@ class MakeDevCertsTest {
             byte[] ca = Files.readAllBytes(out.resolve("ca.crt"));
             byte[] server = Files.readAllBytes(out.resolve("server.crt"));
 
-            ScriptRun again = run(List.of(out.toString()));
+            Command.Result again = run(List.of(out.toString()));
 
             assertSucceeds(again);
             assertThat(again.output()).contains("keeping the existing CA and server certificate");
@@ -147,7 +146,7 @@ class MakeDevCertsTest {
 
         @Test
         void helpExplainsUsage() {
-            ScriptRun run = run(List.of("--help"));
+            Command.Result run = run(List.of("--help"));
 
             assertSucceeds(run);
             assertThat(run.output()).contains("Usage:", "--force", "--san", "--key-group", "--dry-run");
@@ -155,32 +154,29 @@ class MakeDevCertsTest {
 
         @Test
         void rejectsAnUnknownOption() {
-            ScriptRun run = run(List.of("--bogus"));
+            Command.Result run = run(List.of("--bogus"));
 
             assertThat(run.exitCode()).isNotZero();
             assertThat(run.output()).contains("unknown option: --bogus");
         }
 
         @Test
-        void isShellcheckClean() throws IOException, InterruptedException {
-            assertThat(HostTools.onPath("shellcheck")).as("shellcheck is needed by this test: apt-get install shellcheck").isTrue();
-            Process shellcheck = new ProcessBuilder("shellcheck", DevCertificates.script().toString())
-                    .redirectErrorStream(true).start();
-            String output = new String(shellcheck.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(shellcheck.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(shellcheck.exitValue()).as("shellcheck findings:%n%s", output).isZero();
+        void isShellcheckClean() {
+            Command.Result shellcheck = Command.program(HostProgram.of("shellcheck", "shellcheck"),
+                    DevCertificates.script().toString()).timeout(Duration.ofSeconds(60)).run();
+            assertThat(shellcheck.exitCode()).as("shellcheck findings:%n%s", shellcheck.output()).isZero();
         }
     }
 
-    private static ScriptRun run(List<String> arguments) {
+    private static Command.Result run(List<String> arguments) {
         return run(arguments, List.of());
     }
 
-    private static ScriptRun run(List<String> arguments, List<String> environment) {
-        return ScriptRun.of(arguments, environment);
+    private static Command.Result run(List<String> arguments, List<String> environment) {
+        return DevCertificates.runScript(arguments, environment);
     }
 
-    private static void assertSucceeds(ScriptRun run) {
+    private static void assertSucceeds(Command.Result run) {
         assertThat(run.exitCode()).as("make-dev-certs.sh output:%n%s", run.output()).isZero();
     }
 

@@ -1,5 +1,6 @@
 package dev.prodstack.acceptance.support;
 
+import dev.prodstack.testsupport.Command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

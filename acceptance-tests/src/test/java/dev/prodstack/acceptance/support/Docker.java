@@ -3,6 +3,7 @@ package dev.prodstack.acceptance.support;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import dev.prodstack.testsupport.Command;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
 package dev.prodstack.acceptance.support;
 
+import dev.prodstack.testsupport.Command;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

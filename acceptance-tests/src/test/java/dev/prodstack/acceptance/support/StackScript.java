@@ -1,5 +1,6 @@
 package dev.prodstack.acceptance.support;
 
+import dev.prodstack.testsupport.Command;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

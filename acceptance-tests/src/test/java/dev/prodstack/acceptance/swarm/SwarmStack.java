@@ -1,14 +1,14 @@
 package dev.prodstack.acceptance.swarm;
 
-import dev.prodstack.acceptance.support.Command;
 import dev.prodstack.acceptance.support.DevCa;
 import dev.prodstack.acceptance.support.Repo;
+import dev.prodstack.testsupport.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

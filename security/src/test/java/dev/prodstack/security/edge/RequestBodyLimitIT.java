@@ -6,16 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodstack.security.support.DevCertificates;
 import dev.prodstack.security.support.EdgeProxy;
-import dev.prodstack.security.support.HostTools;
 import dev.prodstack.security.support.RawHttp;
+import dev.prodstack.testsupport.Command;
+import dev.prodstack.testsupport.HostProgram;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,14 +44,12 @@ class RequestBodyLimitIT {
      */
     @Test
     void bodyOf100KibIsRefusedOverHttp2(@TempDir Path scratch) throws Exception {
-        assertThat(HostTools.onPath("curl")).as("curl is needed by this test: apt-get install curl").isTrue();
         Path body = Files.writeString(scratch.resolve("body.json"), json(TOO_LARGE));
-        Process curl = new ProcessBuilder(List.of("curl", "-sS", "--http2", "-D", "-",
+        Command.Result curl = Command.program(HostProgram.of("curl", "curl"), "-sS", "--http2", "-D", "-",
                 "--cacert", DevCertificates.directory().resolve("ca.crt").toString(),
                 "-H", "Content-Type: application/json", "--data-binary", "@" + body,
-                PROXY.https("/users").toString())).redirectErrorStream(true).start();
-        String output = new String(curl.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-        assertThat(curl.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                PROXY.https("/users").toString()).timeout(Duration.ofSeconds(30)).check();
+        String output = curl.stdout();
 
         RawHttp.Response response = RawHttp.parse(output);
         assertThat(output).startsWith("HTTP/2 ");

@@ -1,5 +1,6 @@
 package dev.prodstack.security.support;
 
+import dev.prodstack.testsupport.Command;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +14,10 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -49,7 +50,7 @@ public final class DevCertificates {
     /** The directory holding ca.crt, ca.key, server.crt and server.key, generated on first use. */
     public static synchronized Path directory() {
         if (!generated) {
-            ScriptRun run = ScriptRun.of(List.of(DIRECTORY.toString()), List.of());
+            Command.Result run = runScript(List.of(DIRECTORY.toString()), List.of());
             if (run.exitCode() != 0) {
                 throw new IllegalStateException("make-dev-certs.sh failed (" + run.exitCode() + "):\n" + run.output());
             }
@@ -106,34 +107,16 @@ public final class DevCertificates {
         return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 
-    /** One run of make-dev-certs.sh: its exit code and combined output. */
-    public record ScriptRun(int exitCode, String output) {
-
-        /** Runs the script with these arguments and extra environment entries ("NAME=value"). */
-        public static ScriptRun of(List<String> arguments, List<String> environment) {
-            List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
-            command.addAll(arguments);
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-            builder.environment().remove("TLS_EXTRA_SANS");
-            builder.environment().remove("TLS_KEY_GROUP");
-            for (String entry : environment) {
-                int equals = entry.indexOf('=');
-                builder.environment().put(entry.substring(0, equals), entry.substring(equals + 1));
-            }
-            try {
-                Process process = builder.start();
-                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new IllegalStateException("make-dev-certs.sh did not finish in 60 s:\n" + output);
-                }
-                return new ScriptRun(process.exitValue(), output);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot run " + SCRIPT, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while running " + SCRIPT, e);
-            }
+    /** One run of make-dev-certs.sh with these arguments and extra environment entries ("NAME=value"). */
+    public static Command.Result runScript(List<String> arguments, List<String> environment) {
+        List<String> line = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+        line.addAll(arguments);
+        // The tests choose these themselves; a developer's own settings must not leak in.
+        Command command = Command.of(line).unset("TLS_EXTRA_SANS").unset("TLS_KEY_GROUP").timeout(Duration.ofSeconds(60));
+        for (String entry : environment) {
+            int equals = entry.indexOf('=');
+            command.env(entry.substring(0, equals), entry.substring(equals + 1));
         }
+        return command.run();
     }
 }

@@ -1,5 +1,6 @@
-package dev.prodstack.acceptance.support;
+package dev.prodstack.testsupport;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,19 +9,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One external command (docker, an operator script such as scripts/stack.sh) run to completion with a
- * time limit; the suite talks to the stack only through such commands and HTTP.
+ * One external command (docker, an operator script such as scripts/stack.sh, promtool, shellcheck)
+ * run to completion with a time limit, its output drained while it runs; the one process runner of
+ * every test module. A non-zero exit is a {@link Result}, a time-out an exception.
  */
 public final class Command {
 
+    private static final File DEV_NULL = new File("/dev/null");
+
     private final List<String> arguments;
     private final Map<String, String> environment = new HashMap<>();
+    private final Set<String> unset = new HashSet<>();
     private Path directory;
     private Duration timeout = Duration.ofMinutes(2);
     private byte[] input;
@@ -37,6 +44,13 @@ public final class Command {
         return new Command(arguments);
     }
 
+    /** A host program found on PATH (or a test failure naming its Debian package), with arguments. */
+    public static Command program(HostProgram program, String... arguments) {
+        List<String> line = new ArrayList<>(List.of(program.path().toString()));
+        line.addAll(List.of(arguments));
+        return new Command(line);
+    }
+
     public Command env(Map<String, String> variables) {
         environment.putAll(variables);
         return this;
@@ -44,6 +58,13 @@ public final class Command {
 
     public Command env(String name, String value) {
         environment.put(name, value);
+        return this;
+    }
+
+    /** Removes an inherited variable, so that the command sees its default rather than this JVM's. */
+    public Command unset(String name) {
+        unset.add(name);
+        environment.remove(name);
         return this;
     }
 
@@ -68,13 +89,9 @@ public final class Command {
 
     /** Runs the command; a non-zero exit is a result, not an exception. */
     public Result run() {
-        ProcessBuilder builder = new ProcessBuilder(arguments);
-        builder.environment().putAll(environment);
-        if (directory != null) {
-            builder.directory(directory.toFile());
-        }
+        ProcessBuilder builder = builder();
         if (input == null) {
-            builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         }
         long started = System.nanoTime();
         Process process;
@@ -108,6 +125,30 @@ public final class Command {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the input of " + this, e);
         }
+    }
+
+    /**
+     * Starts a long-running program (a server a test talks to) with stdout and stderr into
+     * {@code log}; the caller owns the process and ends it.
+     */
+    public Process spawn(Path log) {
+        ProcessBuilder builder = builder().redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + this, e);
+        }
+    }
+
+    private ProcessBuilder builder() {
+        ProcessBuilder builder = new ProcessBuilder(arguments);
+        builder.environment().keySet().removeAll(unset);
+        builder.environment().putAll(environment);
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        return builder;
     }
 
     /** Runs the command and fails with its output unless it exits 0. */
@@ -147,6 +188,11 @@ public final class Command {
 
         public boolean ok() {
             return exitCode == 0;
+        }
+
+        /** What the command printed, stdout then stderr. */
+        public String output() {
+            return stdout + stderr;
         }
 
         public List<String> lines() {
