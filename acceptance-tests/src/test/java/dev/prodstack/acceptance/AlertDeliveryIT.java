@@ -57,7 +57,7 @@ class AlertDeliveryIT extends AbstractAcceptanceTest {
     @Order(1)
     void api_down_alert_reaches_alertmanager_and_the_receiver() {
         stoppedAt = Instant.now();
-        stack.compose().stop("api");
+        stack.faults().stop("api");
 
         await("ApiDown{acceptance=\"true\"} active in Alertmanager").atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofSeconds(2))
@@ -90,7 +90,7 @@ class AlertDeliveryIT extends AbstractAcceptanceTest {
     @Order(3)
     void api_back_is_served_through_nginx_and_the_alert_resolves() {
         Instant startedAt = Instant.now();
-        stack.compose().start("api");
+        stack.faults().start("api");
         stack.waitHealthy(Duration.ofSeconds(120));
 
         await("nginx serves the restarted api (without an operator reload)").atMost(Duration.ofSeconds(30))

@@ -33,7 +33,7 @@ class PostgresOutageIT extends AbstractAcceptanceTest {
         String apiContainer = stack.containerId("api");
         String apiStartedAt = Docker.inspect(apiContainer).getState().getStartedAt();
 
-        stack.compose().stop("db");
+        stack.faults().stop("db");
         try {
             // A full token bucket: the timings below measure the stack, not the suite's own pacing.
             stack.throttle().rest();
@@ -53,7 +53,7 @@ class PostgresOutageIT extends AbstractAcceptanceTest {
                     .isEqualTo(200);
             assertThat(cachedRead.getHeader("X-Cache")).isEqualTo("HIT");
         } finally {
-            stack.compose().start("db");
+            stack.faults().start("db");
         }
         stack.waitHealthy(Duration.ofSeconds(90));
 

@@ -50,7 +50,7 @@ class RedisOutageIT extends AbstractAcceptanceTest {
                 Duration.ofSeconds(20), Duration.ofMillis(60))) {
             AcceptanceStack.sleep(Duration.ofSeconds(3));
 
-            stack.compose().stop("cache");
+            stack.faults().stop("cache");
 
             await("/health reports the cache outage as degraded (200)").atMost(Duration.ofSeconds(15))
                     .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -65,7 +65,7 @@ class RedisOutageIT extends AbstractAcceptanceTest {
             assertThat(read.getHeader("X-Cache")).as("served from Postgres").isNotEqualTo("HIT");
 
             AcceptanceStack.sleep(Duration.ofSeconds(5));
-            stack.compose().start("cache");
+            stack.faults().start("cache");
             stack.waitHealthy(Duration.ofSeconds(60));
 
             load.awaitEnd(Duration.ofSeconds(15));

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The tests' entry point; the work is done by {@link StackLifecycle} (prepare, up, health,
  * teardown through scripts/stack.sh), {@link StackEnvironment} (variables, files, services),
- * {@link StackEndpoints} (ports, URLs, request specs, secrets, containers) and
- * {@link StackDiagnostics} (evidence of a failure).
+ * {@link StackEndpoints} (ports, URLs, request specs, secrets, containers), {@link StackFaults}
+ * (stopping and starting services) and {@link StackDiagnostics} (evidence of a failure).
  */
 public final class AcceptanceStack {
 
@@ -33,6 +33,7 @@ public final class AcceptanceStack {
 
     private final StackLifecycle lifecycle;
     private StackEndpoints endpoints;
+    private StackFaults faults;
 
     private AcceptanceStack(String project, boolean reused) {
         this.lifecycle = new StackLifecycle(project, reused);
@@ -78,6 +79,7 @@ public final class AcceptanceStack {
         lifecycle.start(AcceptanceStack::shutdown);
         StackEnvironment environment = lifecycle.environment();
         endpoints = new StackEndpoints(environment.project(), environment.workDirectory());
+        faults = new StackFaults(environment);
         LOG.info("acceptance stack ready in {} s: {} (http {}), prometheus {}, alertmanager {}, api debug {}",
                 (System.nanoTime() - started) / 1_000_000_000, endpoints.edgeUrl(), endpoints.httpPort(),
                 endpoints.prometheus().baseUri(), endpoints.alertmanager().baseUri(), endpoints.apiDebugUrl());
@@ -99,6 +101,11 @@ public final class AcceptanceStack {
 
     public StackEndpoints endpoints() {
         return endpoints;
+    }
+
+    /** Stop and start of services, through docker-compose-rule's Container API. */
+    public StackFaults faults() {
+        return faults;
     }
 
     // ---------------------------------------------------------------------------------------
