@@ -15,7 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
 
+import java.net.URI;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -135,6 +137,29 @@ class RedisOutageIT {
                 assertThat(log.messages()).as("one line when Redis went away, one when it came back").hasSize(2);
                 assertThat(log.messages().get(0)).startsWith("dependency cache is unavailable: ");
                 assertThat(log.messages().get(1)).isEqualTo("dependency cache is available again");
+            }
+        }
+
+        @Test
+        void aWriteDuringTheOutageIsNeverHiddenByTheCopyCachedBeforeIt() {
+            final long id = http.post("/users", "{\"username\":\"stale\",\"email\":\"old@example.com\"}").id();
+            http.get("/users/" + id);
+            assertThat(http.get("/users/" + id).header("X-Cache")).isEqualTo("HIT");
+
+            // Redis keeps its copy of the old row while the api cannot reach it to invalidate that copy.
+            REDIS_PROXY.cut();
+            assertThat(http.patch("/users/" + id, "{\"email\":\"new@example.com\"}", "Authorization", Http.adminAuth())
+                    .status()).isEqualTo(200);
+            REDIS_PROXY.restore();
+
+            // Every read from here on, the first included and once caching is back: the new value.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                final Response read = http.get("/users/" + id);
+                assertThat(read.json().get("email").asText()).isEqualTo("new@example.com");
+                assertThat(read.header("X-Cache")).isEqualTo("HIT");
+            });
+            try (Jedis direct = new Jedis(URI.create(TestServices.REDIS_URL))) {
+                assertThat(direct.get(TestServices.KEY_PREFIX + id)).as("Redis' copy").contains("new@example.com");
             }
         }
     }

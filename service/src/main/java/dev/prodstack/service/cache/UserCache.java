@@ -12,7 +12,10 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -20,6 +23,9 @@ import java.util.function.Function;
  * operation degrades to "not cached", is counted in {@code prodstack_cache_errors_total}, and after a
  * failure Redis is bypassed for {@code bypassAfterFailure} so a dead Redis does not add its timeout to
  * every request. The next call after that window probes it again, so caching resumes without a restart.
+ * Invalidations are the exception: a write's DEL is always attempted, and one that fails is retried before
+ * any other cache call, since a lost one would serve the old copy (on every replica) until its TTL.
+ * A pool with no free connection (a burst, not an outage) skips the cache for that call only.
  */
 public final class UserCache {
     private static final Logger LOG = LoggerFactory.getLogger(UserCache.class);
@@ -32,6 +38,9 @@ public final class UserCache {
     private final long ttlSeconds;
     private final long bypassNanos;
     private volatile long bypassUntil = System.nanoTime();
+    /** Ids whose invalidation has not reached Redis yet; bounded, beyond that the TTL bounds staleness. */
+    private final Set<Long> pendingEvictions = ConcurrentHashMap.newKeySet();
+    private static final int MAX_PENDING_EVICTIONS = 100_000;
 
     UserCache(UnifiedJedis redis, ObjectMapper mapper, AppMetrics metrics, DependencyStatus status, CacheFactory config) {
         this.redis = redis;
@@ -68,18 +77,26 @@ public final class UserCache {
         call("set", client -> client.setex(key(user.id()), ttlSeconds, json));
     }
 
+    /** Ignores the bypass window: a write must try to invalidate; if it cannot, the id waits for the next call. */
     public void evict(long id) {
-        call("delete", client -> client.del(key(id)));
+        if (!delete(id)) {
+            if (pendingEvictions.size() < MAX_PENDING_EVICTIONS) {
+                pendingEvictions.add(id);
+            } else {
+                LOG.warn("{} invalidations wait for Redis already; user {} stays cached until its TTL",
+                        MAX_PENDING_EVICTIONS, id);
+            }
+        }
     }
 
     /** Asks Redis directly, ignoring the bypass window: used by health checks, which also close that window. */
     public boolean ping() {
         try {
             redis.ping();
-            available();
+            status.markUp();
             return true;
         } catch (JedisException e) {
-            unavailable(e);
+            failed(e);
             return false;
         }
     }
@@ -88,10 +105,10 @@ public final class UserCache {
     public Optional<Map<String, String>> info() {
         try {
             final Map<String, String> info = parseInfo(redis.info());
-            available();
+            status.markUp();
             return Optional.of(info);
         } catch (JedisException e) {
-            unavailable(e);
+            failed(e);
             return Optional.empty();
         }
     }
@@ -101,28 +118,55 @@ public final class UserCache {
     }
 
     private <T> Optional<T> call(String operation, Function<UnifiedJedis, T> command) {
-        if (System.nanoTime() - bypassUntil < 0) {
+        if (System.nanoTime() - bypassUntil < 0 || !retryPendingEvictions()) {
             metrics.cacheError(operation);
             return Optional.empty();
         }
         try {
             final T result = command.apply(redis);
-            available();
+            status.markUp();
             return Optional.ofNullable(result);
         } catch (JedisException e) {
             metrics.cacheError(operation);
-            unavailable(e);
+            failed(e);
             return Optional.empty();
         }
     }
 
-    private void available() {
-        status.markUp();
+    private boolean delete(long id) {
+        try {
+            redis.del(key(id));
+            status.markUp();
+            return true;
+        } catch (JedisException e) {
+            metrics.cacheError("delete");
+            failed(e);
+            return false;
+        }
     }
 
-    private void unavailable(JedisException e) {
+    /** True when no invalidation is left waiting: only then may Redis be read (it may hold an old copy). */
+    private boolean retryPendingEvictions() {
+        for (final Long id : pendingEvictions) {
+            if (!delete(id)) {
+                return false;
+            }
+            pendingEvictions.remove(id);
+        }
+        return true;
+    }
+
+    private void failed(JedisException e) {
+        if (poolExhausted(e)) {
+            return;
+        }
         bypassUntil = System.nanoTime() + bypassNanos;
         status.markDown(e);
+    }
+
+    /** Every pooled connection was busy for maxWaitForConnection: Redis itself answered the others. */
+    private static boolean poolExhausted(JedisException e) {
+        return e.getCause() instanceof NoSuchElementException;
     }
 
     /** Our entries start with the id (User's first field); anything else was written by something else. */
