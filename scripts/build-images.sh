@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the offline image set (deployment/images/) and the api image (deployment/Dockerfile)
 # from the package versions of deployment/images/versions.lock, and refreshes that lock.
-# Every image is cached by content: a hash of its recipe, the base image id, the apt sources
-# and the build arguments (its locked packages among them) is stored in the image label
-# dev.prodstack.recipe-hash, and an image whose label matches is not rebuilt.
+# Every image is cached by content (deployment/images/cache.sh): an image whose recipe, base,
+# apt sources and build arguments are unchanged is not rebuilt. This file holds the options and
+# the order of the run; the build steps are deployment/images/bootstrap.sh (the base),
+# recipes.sh (the offline images), api.sh (the api image) and refresh.sh (--refresh-lock).
 # See deployment/images/README.md.
 set -euo pipefail
 
@@ -13,10 +14,17 @@ ROOT="$PRODSTACK_ROOT"
 IMAGES_DIR="$ROOT/deployment/images"
 # shellcheck source=deployment/images/lock.sh
 source "$IMAGES_DIR/lock.sh"
+# shellcheck source=deployment/images/cache.sh
+source "$IMAGES_DIR/cache.sh"
+# shellcheck source=deployment/images/bootstrap.sh
+source "$IMAGES_DIR/bootstrap.sh"
+# shellcheck source=deployment/images/recipes.sh
+source "$IMAGES_DIR/recipes.sh"
+# shellcheck source=deployment/images/api.sh
+source "$IMAGES_DIR/api.sh"
 # shellcheck source=deployment/images/refresh.sh
 source "$IMAGES_DIR/refresh.sh"
 BASE_IMAGE="prodstack/debian:bookworm"
-HASH_LABEL="dev.prodstack.recipe-hash"
 JAR="service/target/prodstack-service.jar"
 
 usage() {
@@ -117,43 +125,7 @@ selected() {
     return 0
 }
 
-# --- helpers -----------------------------------------------------------------------------
-
-image_id() { docker image inspect -f '{{.Id}}' "$1" 2>/dev/null || true; }
-image_hash() { docker image inspect -f "{{index .Config.Labels \"$HASH_LABEL\"}}" "$1" 2>/dev/null || true; }
-
-# content_hash PATH... -- EXTRA...: sha256 over the files under each PATH (relative names,
-# modes, contents) and the EXTRA strings (base image ids, sources, build arguments).
-content_hash() {
-    local path
-    {
-        while [[ $# -gt 0 && "$1" != -- ]]; do
-            path="$1"
-            shift
-            if [[ -d "$path" ]]; then
-                (cd "$path" && find . -type f -printf '%m %p\n' | LC_ALL=C sort \
-                    && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
-            else
-                printf '%s\n' "${path#"$ROOT"/}"
-                sha256sum < "$path"
-            fi
-        done
-        [[ $# -gt 0 ]] && shift
-        printf '%s\n' "$@"
-    } | sha256sum | cut -d' ' -f1
-}
-
-elapsed() { printf '%ds' $(( SECONDS - $1 )); }
-
-# fail_with_log STEP_LINE LOG: report a failed step with the end of its log; a locked version
-# that the mirror no longer publishes gets the way out.
-fail_with_log() {
-    warn "$1 FAILED (full log: $2)"
-    tail -n 25 "$2" | sed 's/^/    /' >&2
-    if grep -q "E: Version '.*' for '.*' was not found" "$2"; then
-        warn "a version of versions.lock is no longer published: run scripts/build-images.sh --refresh-lock"
-    fi
-}
+# --- run state ---------------------------------------------------------------------------
 
 # Scratch files go with the run; the logs stay when something failed (fail_with_log names them).
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/prodstack-build-images.XXXXXX")"
@@ -173,233 +145,15 @@ SOURCES="$WORK/debian.sources"
 "$IMAGES_DIR/debian-sources.sh" > "$SOURCES" || die "cannot derive the Debian apt sources (see deployment/images/debian-sources.sh --help)"
 RELEASE_MIRROR="$("$IMAGES_DIR/debian-sources.sh" --mirrors | awk '$1 == "release" { print $2 }')"
 
-# --- base --------------------------------------------------------------------------------
-
+# "[STEP/TOTAL]" of each image's line; whether the base changes (a dry run then says the recipes
+# would build) and whether it is pinned to the lock (refresh.sh unpins it when there is no base).
 STEP=0
 TOTAL=0
 BASE_CHANGES=false
 BASE_PINNED=true
 
-# run_in_base IMAGE "SCRIPT..." FILE...: runs the deployment/images/SCRIPTs one after the other
-# as root in a new container of IMAGE, with them, the FILEs and the sources in /tmp/prodstack;
-# the stopped container stays in $CONTAINER (for an export).
-run_in_base() {
-    local image="$1" scripts="$2" script file paths=()
-    shift 2
-    rm -rf "$WORK/stage"
-    mkdir -p "$WORK/stage"
-    cp "$SOURCES" "$WORK/stage/"
-    for script in $scripts; do
-        cp "$IMAGES_DIR/$script" "$WORK/stage/"
-        paths+=("/tmp/prodstack/${script##*/}")
-    done
-    for file in "$@"; do cp "$file" "$WORK/stage/"; done
-    CONTAINER="prodstack-build-images-$$-$RANDOM"
-    # shellcheck disable=SC2016 # expanded by the container's shell
-    docker create --name "$CONTAINER" -u 0 "$image" /bin/sh -c 'set -e; for s in "$@"; do sh "$s"; done' \
-        sh "${paths[@]}" > /dev/null
-    docker cp "$WORK/stage/." "$CONTAINER:/tmp/prodstack"
-    docker start -a "$CONTAINER"
-}
-
-# The base: a debootstrap of bookworm from the host's mirror, imported, slimmed like
-# debian:bookworm-slim, pointed at the three suites and brought to the lock's versions. An
-# existing base whose hash differs (new lock, new recipe) is updated in place, not bootstrapped.
-build_base() {
-    local line hash existing start raw
-    STEP=$((STEP + 1))
-    line="[$STEP/$TOTAL] $BASE_IMAGE ..."
-    # Unpinned (only when --refresh-lock finds no base to resolve in), every package goes to the
-    # newest published version.
-    if $BASE_PINNED; then locked base > "$WORK/locked"; else : > "$WORK/locked"; fi
-    hash="$(content_hash "$IMAGES_DIR/base" -- "$(cat "$SOURCES")" "$(cat "$WORK/locked")")"
-    existing="$(image_id "$BASE_IMAGE")"
-    if [[ -n "$existing" ]] && ! $REBOOTSTRAP && [[ "$(image_hash "$BASE_IMAGE")" == "$hash" ]]; then
-        info "$line up to date"
-        return
-    fi
-    if $DRY_RUN; then
-        BASE_CHANGES=true
-        if [[ -n "$existing" ]] && ! $REBOOTSTRAP; then info "$line would update the existing image"
-        else info "$line would debootstrap bookworm and import it"; fi
-        return
-    fi
-    start=$SECONDS
-    raw="$BASE_IMAGE"
-    if [[ -z "$existing" ]] || $REBOOTSTRAP; then
-        [[ "$(id -u)" == 0 ]] || die "debootstrap needs root: run as root (or sudo) to create $BASE_IMAGE"
-        require_cmd debootstrap
-        ROOTFS="$(mktemp -d /var/tmp/prodstack-base.XXXXXX)"
-        raw="prodstack/debian:bookworm-raw"
-        if ! { debootstrap --variant=minbase bookworm "$ROOTFS/rootfs" "$RELEASE_MIRROR" \
-                && tar -C "$ROOTFS/rootfs" -c . | docker import - "$raw"; } > "$LOG_DIR/base.log" 2>&1; then
-            fail_with_log "$line" "$LOG_DIR/base.log"
-            exit 1
-        fi
-        rm -rf "$ROOTFS"
-        ROOTFS=''
-    fi
-    # Exported and imported again, so nothing slim.sh removes stays in a layer.
-    if ! { run_in_base "$raw" "base/slim.sh base/upgrade.sh" "$WORK/locked" \
-            && docker export "$CONTAINER" | docker import \
-                --change 'CMD ["bash"]' \
-                --change "LABEL $HASH_LABEL=$hash" \
-                --change 'LABEL org.opencontainers.image.title=prodstack/debian org.opencontainers.image.version=bookworm' \
-                --change 'LABEL org.opencontainers.image.description="Debian bookworm minbase (debootstrap), slimmed like debian:bookworm-slim, with the updates and security suites"' \
-                - "$BASE_IMAGE"; } >> "$LOG_DIR/base.log" 2>&1; then
-        fail_with_log "$line" "$LOG_DIR/base.log"
-        exit 1
-    fi
-    docker rm -f "$CONTAINER" > /dev/null
-    CONTAINER=''
-    # The raw import is ours; the previous base stays for whatever was built on it.
-    if [[ "$raw" != "$BASE_IMAGE" ]]; then docker rmi "$raw" > /dev/null 2>&1 || true; fi
-    if [[ "$raw" != "$BASE_IMAGE" ]]; then ok "$line bootstrapped in $(elapsed "$start")"
-    else ok "$line updated in $(elapsed "$start")"; fi
-}
-
-# --- recipes -----------------------------------------------------------------------------
-
+# The OCI source label of every image.
 SOURCE="${SOURCE:-$(git -C "$ROOT" config --get remote.origin.url 2>/dev/null || echo unknown)}"
-
-# recipe_args NAME TAG: the build arguments of one offline image, one per line.
-recipe_args() {
-    local name="$1"
-    printf '%s\n' "BASE_IMAGE=$BASE_IMAGE" "SOURCE=$SOURCE" "IMAGE_VERSION=$2" "LOCKED=$(locked "$name")"
-    if is_exporter "$name"; then
-        printf '%s\n' "TITLE=$name" "PACKAGE=$(exporter_field "$name" 2)" "BINARY=$(exporter_field "$name" 3)" \
-            "USER_ID=$(exporter_field "$name" 4)" "PORT=$(exporter_field "$name" 5)" \
-            "HEALTH_PATH=$(exporter_field "$name" 6)" \
-            "DESCRIPTION=$(exporter_field "$name" 7) ${2%.*} (Debian bookworm), port $(exporter_field "$name" 5)"
-    fi
-}
-
-# build_recipe STEP NAME: one offline image; prints one line; non-zero on failure.
-build_recipe() {
-    local step="$1" name="$2" dir image tag want line base_id hash start arg
-    local args=() build=()
-    dir="$(recipe_dir "$name")"
-    image="$(image_of "$name")"
-    tag="${image##*:}"
-    line="[$step/$TOTAL] $image ..."
-    # The tag is the upstream version of the recipe's first package, as locked.
-    want="$(locked_tag "$name")"
-    if [[ -z "$(locked "$name")" ]]; then
-        warn "$line FAILED: versions.lock has no packages for $name (scripts/build-images.sh --refresh-lock)"
-        return 1
-    fi
-    if [[ "$want" != "$tag" ]]; then
-        warn "$line FAILED: offline.env tags it $tag, versions.lock installs $want (scripts/build-images.sh --refresh-lock rewrites the tags)"
-        return 1
-    fi
-    base_id="$(image_id "$BASE_IMAGE")"
-    if $BASE_CHANGES || { [[ -z "$base_id" ]] && $DRY_RUN; }; then
-        info "$line would build (on the new base)"
-        return 0
-    fi
-    if [[ -z "$base_id" ]]; then
-        warn "$line FAILED: $BASE_IMAGE is missing (scripts/build-images.sh --only base)"
-        return 1
-    fi
-    mapfile -t args < <(recipe_args "$name" "$tag")
-    hash="$(content_hash "$dir" -- "$base_id" "${args[@]}")"
-    if [[ "$(image_hash "$image")" == "$hash" ]]; then
-        info "$line up to date"
-        return 0
-    fi
-    if $DRY_RUN; then
-        info "$line would build from ${dir#"$ROOT"/}"
-        return 0
-    fi
-    for arg in "${args[@]}"; do build+=(--build-arg "$arg"); done
-    if is_exporter "$name"; then build+=(--target "$name"); fi
-    start=$SECONDS
-    if ! docker build --force-rm "${build[@]}" --label "$HASH_LABEL=$hash" -t "$image" "$dir" \
-            > "$LOG_DIR/$name.log" 2>&1; then
-        fail_with_log "$line" "$LOG_DIR/$name.log"
-        return 1
-    fi
-    ok "$line built in $(elapsed "$start")"
-}
-
-# The offline images, JOBS at a time; each prints its own line when done.
-build_recipes() {
-    local name running=0 status=0
-    for name in "${RECIPES[@]}"; do
-        selected "$name" || continue
-        STEP=$((STEP + 1))
-        if $DRY_RUN; then
-            build_recipe "$STEP" "$name" || status=1
-            continue
-        fi
-        if [[ "$running" -ge "$JOBS" ]]; then
-            wait -n || status=1
-            running=$((running - 1))
-        fi
-        build_recipe "$STEP" "$name" &
-        running=$((running + 1))
-    done
-    while [[ "$running" -gt 0 ]]; do
-        wait -n || status=1
-        running=$((running - 1))
-    done
-    [[ "$status" == 0 ]] || die "some images failed to build; logs in $LOG_DIR"
-}
-
-# --- api ---------------------------------------------------------------------------------
-
-project_version() {
-    sed -n '0,/<artifactId>prodstack-parent<\/artifactId>/d; s:.*<version>\(.*\)</version>.*:\1:p' \
-        "$ROOT/pom.xml" | head -n 1
-}
-
-# The api image from the jar Maven built on the host, on the offline bases (or the official
-# ones with --official, where debian:bookworm-slim gets the runtime's locked busybox-static and tini).
-build_api() {
-    local version revision created env_file jdk runtime image line hash start arg pkg
-    STEP=$((STEP + 1))
-    version="${VERSION:-$(project_version)}"
-    [[ -n "$version" ]] || die "cannot read the project version from pom.xml; set VERSION"
-    image="prodstack/api:$version"
-    line="[$STEP/$TOTAL] $image ..."
-    [[ -f "$ROOT/$JAR" ]] || die "$JAR is missing: run mvn -B package -pl service -am -DskipTests first"
-    env_file="$OFFLINE_ENV"
-    if $OFFICIAL; then env_file="$OFFICIAL_ENV"; fi
-    jdk="$(env_value "$env_file" JDK_IMAGE)"
-    runtime="$(env_value "$env_file" RUNTIME_BASE_IMAGE)"
-    if ! $OFFICIAL && ! $DRY_RUN; then
-        for arg in "$jdk" "$runtime"; do
-            [[ -n "$(image_id "$arg")" ]] || die "$arg is missing: run scripts/build-images.sh --skip-api first"
-        done
-    fi
-    # Commit and commit time, not the clock: an unchanged tree gives an unchanged image.
-    revision="${REVISION:-$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)}"
-    created="${CREATED:-$(git -C "$ROOT" log -1 --format=%cI 2>/dev/null || echo unknown)}"
-    local args=(--build-arg "JDK_IMAGE=$jdk" --build-arg "RUNTIME_BASE_IMAGE=$runtime"
-        --build-arg "VERSION=$version" --build-arg "REVISION=$revision"
-        --build-arg "CREATED=$created" --build-arg "SOURCE=$SOURCE")
-    for pkg in busybox-static tini; do
-        arg="$(locked_version runtime "$pkg")"
-        if [[ -n "$arg" ]]; then args+=(--build-arg "$(printf '%s_VERSION' "$pkg" | tr 'a-z-' 'A-Z_')=$arg"); fi
-    done
-    hash="$(content_hash "$ROOT/deployment/Dockerfile" "$ROOT/.dockerignore" "$ROOT/$JAR" \
-        "$ROOT/service/config.yml" -- "$(image_id "$jdk")" "$(image_id "$runtime")" "${args[@]}")"
-    if [[ "$(image_hash "$image")" == "$hash" ]]; then
-        info "$line up to date"
-        return
-    fi
-    if $DRY_RUN; then
-        info "$line would build on $jdk + $runtime"
-        return
-    fi
-    start=$SECONDS
-    if ! docker build --force-rm -f "$ROOT/deployment/Dockerfile" "${args[@]}" --label "$HASH_LABEL=$hash" \
-            -t "$image" "$ROOT" > "$LOG_DIR/api.log" 2>&1; then
-        fail_with_log "$line" "$LOG_DIR/api.log"
-        exit 1
-    fi
-    ok "$line built in $(elapsed "$start")"
-}
 
 # --- main --------------------------------------------------------------------------------
 

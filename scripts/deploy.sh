@@ -55,7 +55,9 @@ done
 
 env_file="$DEPLOY_DIR/env/$environment.env"
 [[ -f "$env_file" ]] || die "environment file $env_file not found: cp $env_file.example $env_file and review it"
-[[ -r "$COMPOSE_FILE_MAIN" ]] || die "compose file $COMPOSE_FILE_MAIN not found"
+for file in "$COMPOSE_FILE_MAIN" "$COMPOSE_FILE_OVERRIDE"; do
+    [[ -r "$file" ]] || die "compose file $file not found"
+done
 
 require_docker
 require_cmd curl jq openssl
@@ -65,7 +67,7 @@ if [[ "$DRY_RUN" == true ]]; then
 else
     step "deploying version $version to $environment"
 fi
-info "compose file: ${COMPOSE_FILE_MAIN#"$PRODSTACK_ROOT"/}"
+info "compose files: ${COMPOSE_FILE_MAIN#"$PRODSTACK_ROOT"/} + ${COMPOSE_FILE_OVERRIDE##*/}"
 info "env file:     ${env_file#"$PRODSTACK_ROOT"/}"
 export VERSION=$version
 load_env_file "$env_file"

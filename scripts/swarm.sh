@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Deploys, inspects or removes the prodstack stack on Docker Swarm (deployment/docker-compose.swarm.yml).
+# Deploys, inspects or removes the prodstack stack on Docker Swarm: deployment/docker-compose.yml
+# with deployment/docker-compose.swarm.yml, what only Swarm does, as an override.
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
-
-SWARM_FILE="$DEPLOY_DIR/docker-compose.swarm.yml"
 
 usage() {
     cat <<USAGE
@@ -32,6 +31,9 @@ Options:
   --timeout S              seconds to wait for convergence (default 300)
   --dry-run                print the commands that would change anything
   -h, --help               this help
+
+Files: docker stack deploy -c deployment/docker-compose.yml -c deployment/docker-compose.swarm.yml
+(the stack both engines run, then what only Swarm does; docker-compose.override.yml is Compose's).
 
 Environment: STACK_NAME (prodstack), VERSION, API_IMAGE, HTTP_PORT, HTTPS_PORT and the image
 variables of deployment/.env.example. SWARM_ENDPOINT_MODE=vip|dnsrr overrides the detection:
@@ -117,7 +119,7 @@ export_config_versions() {
 
 stack_deploy() {
     # (20.10 prints a notice about --detach on stderr: not an error.)
-    run docker stack deploy --prune --resolve-image never -c "$SWARM_FILE" "$stack" 2>&1 >/dev/null \
+    run docker stack deploy --prune --resolve-image never -c "$COMPOSE_FILE_MAIN" -c "$COMPOSE_FILE_SWARM" "$stack" 2>&1 >/dev/null \
         | { grep -v -e '--detach=false' -e 'In a future release' >&2 || true; }
 }
 

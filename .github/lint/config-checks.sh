@@ -9,7 +9,9 @@ usage() {
 Usage: $(basename "$0") [--images FILE] [--only LIST]
 
   shellcheck  shellcheck -x on every tracked bash script (the seed lesson's copies excepted)
-  compose     compose config -q: {docker-compose.yml, + monitoring overlay, swarm file}
+  compose     compose config -q: {docker-compose.yml + override, + monitoring overlay}, and
+              docker stack config of docker-compose.yml + swarm override, whose services must
+              hold no key Swarm ignores (the main file holds only what both engines apply),
               x {deployment/.env.example, + env/staging, + env/production} with the image set
   prometheus  promtool check config (mounted as compose mounts it), check rules, test rules
   alertmanager amtool check-config
@@ -76,6 +78,24 @@ in_image() {
         "${run_args[@]}"
 }
 
+# The Swarm stack as `docker stack deploy` reads it (no env file: the variables exported, in a
+# subshell). It refuses Compose-only keys such as mem_limit or depends_on conditions by itself;
+# the keys it only ignores (docker/cli's UnsupportedProperties, at deploy time a mere warning,
+# and `tmpfs`, which it drops without one) would be promises Swarm does not keep.
+swarm_ignored='build|cgroupns_mode|cgroup_parent|devices|domainname|external_links|ipc|links|mac_address|network_mode|pid|privileged|restart|security_opt|shm_size|userns_mode|tmpfs'
+swarm_config() {
+    (
+        load_env_file "$1"
+        docker stack config -c deployment/docker-compose.yml -c deployment/docker-compose.swarm.yml \
+            >"$tmp/swarm.yml" || exit 1
+        # Service keys sit at 4 spaces in the rendered file; nothing else at that depth has these names.
+        if sed -n '/^services:/,/^[a-z]/p' "$tmp/swarm.yml" | grep -nE "^    ($swarm_ignored):"; then
+            echo "keys docker stack deploy ignores: move them to docker-compose.override.yml"
+            exit 1
+        fi
+    )
+}
+
 if wanted shellcheck; then
     step "shellcheck $(shellcheck --version | sed -n 's/^version: //p') on every tracked bash script"
     mapfile -t scripts < <(git ls-files | grep -v '^acceptance-tests/seed/\(scripts\|tests\)/' \
@@ -95,12 +115,15 @@ if wanted compose; then
             cat deployment/.env.example "$images"
             [[ "$env" == default ]] || cat "deployment/env/$env.env.example"
         } >"$tmp/$env.env"
-        for files in docker-compose.yml docker-compose.yml,docker-compose.monitoring.yml docker-compose.swarm.yml; do
+        for files in docker-compose.yml,docker-compose.override.yml \
+                docker-compose.yml,docker-compose.override.yml,docker-compose.monitoring.yml; do
             args=(--project-directory deployment --env-file "$tmp/$env.env")
             IFS=, read -ra list <<<"$files"
             for f in "${list[@]}"; do args+=(-f "deployment/$f"); done
             check "$files with the $env env" "${compose[@]}" "${args[@]}" config -q
         done
+        check "docker stack config: docker-compose.yml,docker-compose.swarm.yml with the $env env" \
+            swarm_config "$tmp/$env.env"
     done
 fi
 

@@ -24,7 +24,7 @@ PRODSTACK_COMPOSE="${PRODSTACK_COMPOSE:-auto}"
 COMPOSE_CMD=()
 COMPOSE_KIND=''
 COMPOSE_VERSION=''
-# Extra compose files (the monitoring overlay, callers' overrides), appended after the main file.
+# Extra compose files (the monitoring overlay, callers' overrides), after the main file and its override.
 COMPOSE_EXTRA_FILES=()
 
 _COMPOSE_V2_HOWTO="install Compose v2, the Docker CLI plugin: the docker-compose-plugin package from Docker's apt or rpm repository (Docker's docs: Manuals > Docker Compose > Install > Plugin)"
@@ -71,10 +71,12 @@ require_docker() {
     compose_detect
 }
 
-# The chosen compose with the project name and files of this stack.
+# The chosen compose with the project name and files of this stack: the main file, what only
+# Compose adds to it (start order, pid limits, bind-mounted configs), then the extra files.
 compose() {
     compose_detect
-    local args=(-p "$COMPOSE_PROJECT_NAME" --project-directory "$DEPLOY_DIR" -f "$COMPOSE_FILE_MAIN") file
+    local args=(-p "$COMPOSE_PROJECT_NAME" --project-directory "$DEPLOY_DIR" -f "$COMPOSE_FILE_MAIN"
+        -f "$COMPOSE_FILE_OVERRIDE") file
     log_colored || args=(--ansi never "${args[@]}")
     for file in "${COMPOSE_EXTRA_FILES[@]}"; do args+=(-f "$file"); done
     "${COMPOSE_CMD[@]}" "${args[@]}" "$@"

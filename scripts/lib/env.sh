@@ -7,10 +7,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 PRODSTACK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DEPLOY_DIR="$PRODSTACK_ROOT/deployment"
-# The stack's files, read by compose.sh and images.sh (hence the directive).
+# The stack's files, read by compose.sh, images.sh and swarm.sh (hence the directive): the
+# stack both engines run, what only Compose adds, what only Swarm adds, the monitoring overlay.
 # shellcheck disable=SC2034
 {
     COMPOSE_FILE_MAIN="$DEPLOY_DIR/docker-compose.yml"
+    COMPOSE_FILE_OVERRIDE="$DEPLOY_DIR/docker-compose.override.yml"
+    COMPOSE_FILE_SWARM="$DEPLOY_DIR/docker-compose.swarm.yml"
     COMPOSE_FILE_MONITORING="$DEPLOY_DIR/docker-compose.monitoring.yml"
     OFFLINE_ENV_FILE="$DEPLOY_DIR/images/offline.env"
     OFFICIAL_ENV_FILE="$DEPLOY_DIR/images/official.env"

@@ -26,7 +26,7 @@ class LimitExemptDefaultTest {
 
     @Test
     void composeStackMountsTheEmptyList() throws IOException {
-        assertThat(Files.readString(ROOT.resolve("deployment/docker-compose.yml")))
+        assertThat(Files.readString(ROOT.resolve("deployment/docker-compose.override.yml")))
                 .contains("../security/nginx/limit-exempt.conf:/etc/nginx/limit-exempt.conf:ro")
                 .doesNotContain("limit-exempt.bench.conf");
     }

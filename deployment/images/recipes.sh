@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# The offline images of deployment/images/<name>/ (the exporters: exporter/, one stage each),
+# for scripts/build-images.sh: build arguments from versions.lock and exporter/exporters, JOBS
+# builds at a time. The recipe list is lock.sh's RECIPES: a new recipe is a directory and one
+# word there. Sourced by build-images.sh after lock.sh and cache.sh; uses its BASE_IMAGE,
+# SOURCE, LOG_DIR, STEP, TOTAL, JOBS, DRY_RUN, BASE_CHANGES and selected.
+
+# recipe_args NAME TAG: the build arguments of one offline image, one per line.
+recipe_args() {
+    local name="$1"
+    printf '%s\n' "BASE_IMAGE=$BASE_IMAGE" "SOURCE=$SOURCE" "IMAGE_VERSION=$2" "LOCKED=$(locked "$name")"
+    if is_exporter "$name"; then
+        printf '%s\n' "TITLE=$name" "PACKAGE=$(exporter_field "$name" 2)" "BINARY=$(exporter_field "$name" 3)" \
+            "USER_ID=$(exporter_field "$name" 4)" "PORT=$(exporter_field "$name" 5)" \
+            "HEALTH_PATH=$(exporter_field "$name" 6)" \
+            "DESCRIPTION=$(exporter_field "$name" 7) ${2%.*} (Debian bookworm), port $(exporter_field "$name" 5)"
+    fi
+}
+
+# build_recipe STEP NAME: one offline image; prints one line; non-zero on failure.
+build_recipe() {
+    local step="$1" name="$2" dir image tag want line base_id hash start arg
+    local args=() build=()
+    dir="$(recipe_dir "$name")"
+    image="$(image_of "$name")"
+    tag="${image##*:}"
+    line="[$step/$TOTAL] $image ..."
+    # The tag is the upstream version of the recipe's first package, as locked.
+    want="$(locked_tag "$name")"
+    if [[ -z "$(locked "$name")" ]]; then
+        warn "$line FAILED: versions.lock has no packages for $name (scripts/build-images.sh --refresh-lock)"
+        return 1
+    fi
+    if [[ "$want" != "$tag" ]]; then
+        warn "$line FAILED: offline.env tags it $tag, versions.lock installs $want (scripts/build-images.sh --refresh-lock rewrites the tags)"
+        return 1
+    fi
+    base_id="$(image_id "$BASE_IMAGE")"
+    if $BASE_CHANGES || { [[ -z "$base_id" ]] && $DRY_RUN; }; then
+        info "$line would build (on the new base)"
+        return 0
+    fi
+    if [[ -z "$base_id" ]]; then
+        warn "$line FAILED: $BASE_IMAGE is missing (scripts/build-images.sh --only base)"
+        return 1
+    fi
+    mapfile -t args < <(recipe_args "$name" "$tag")
+    hash="$(content_hash "$dir" -- "$base_id" "${args[@]}")"
+    if [[ "$(image_hash "$image")" == "$hash" ]]; then
+        info "$line up to date"
+        return 0
+    fi
+    if $DRY_RUN; then
+        info "$line would build from ${dir#"$ROOT"/}"
+        return 0
+    fi
+    for arg in "${args[@]}"; do build+=(--build-arg "$arg"); done
+    if is_exporter "$name"; then build+=(--target "$name"); fi
+    start=$SECONDS
+    if ! docker build --force-rm "${build[@]}" --label "$HASH_LABEL=$hash" -t "$image" "$dir" \
+            > "$LOG_DIR/$name.log" 2>&1; then
+        fail_with_log "$line" "$LOG_DIR/$name.log"
+        return 1
+    fi
+    ok "$line built in $(elapsed "$start")"
+}
+
+# The offline images, JOBS at a time; each prints its own line when done.
+build_recipes() {
+    local name running=0 status=0
+    for name in "${RECIPES[@]}"; do
+        selected "$name" || continue
+        STEP=$((STEP + 1))
+        if $DRY_RUN; then
+            build_recipe "$STEP" "$name" || status=1
+            continue
+        fi
+        if [[ "$running" -ge "$JOBS" ]]; then
+            wait -n || status=1
+            running=$((running - 1))
+        fi
+        build_recipe "$STEP" "$name" &
+        running=$((running + 1))
+    done
+    while [[ "$running" -gt 0 ]]; do
+        wait -n || status=1
+        running=$((running - 1))
+    done
+    [[ "$status" == 0 ]] || die "some images failed to build; logs in $LOG_DIR"
+}
