@@ -32,7 +32,8 @@ OPS_HTTPS_PORT and deployment/.env), from this host, with wrk:
   3. warms each workload up on the api, then runs ROUNDS rounds; each round measures
        limit   nginx's own `return 200` over HTTPS (--limit-url)
        direct  the api on port 8000, by its container address (no port is published)
-       edge    HTTPS through nginx to the api (https://127.0.0.1:$HTTPS_PORT)
+       edge    HTTPS through nginx to the api
+     (limit and edge on the proxy's container address, the path of remote clients; --via)
      on the workloads get-user (cached GET /users/{id}, random seeded id), list-pages
      (GET /users?limit=50&after=..., walking the set), post-user (POST /users, unique names)
      and mixed (90 % get-user, 10 % post-user); direct and edge alternate which goes first;
@@ -50,10 +51,14 @@ Options:
   --connections N     wrk connections, kept alive (default 64)
   --users N           seeded users (default 10000)
   --quick             2 rounds of 3 s, 2 s warm-up (about 2 minutes)
-  --limit-url URL     nginx's limit (default https://127.0.0.1:$OPS_HTTPS_PORT/nginx-return-200,
-                      or /nginx-health there when the former does not exist)
+  --via WHERE         container (default): limit and edge on the proxy's container address,
+                      ports 8444 and 8443, as remote clients reach them (kernel NAT);
+                      published: https://127.0.0.1:$OPS_HTTPS_PORT and :$HTTPS_PORT, through
+                      Docker's user-space docker-proxy, as clients on this host's loopback
+  --limit-url URL     nginx's limit (default <ops listener>/nginx-return-200, or /nginx-health
+                      there when the former does not exist)
   --direct-url URL    the api (default http://<first api container's address>:8000)
-  --edge-url URL      the edge (default https://127.0.0.1:$HTTPS_PORT)
+  --edge-url URL      the edge (default: the edge listener of --via)
   --no-exempt         keep the rate limit (the strict default); 429s are counted as errors
   --no-cold           skip the cold replica (it restarts an api container)
   --out DIR           results directory (default bench-results/<UTC time>)
@@ -64,7 +69,7 @@ USAGE
 }
 
 rounds=3 duration=8 warmup=5 users=10000 exempt=yes cold=yes
-limit_url='' direct_url='' edge_url='' out=''
+limit_url='' direct_url='' edge_url='' out='' via=container
 BENCH_THREADS=2 BENCH_CONNECTIONS=64
 positive() { [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive number"; }
 while [[ $# -gt 0 ]]; do
@@ -79,6 +84,7 @@ while [[ $# -gt 0 ]]; do
         --limit-url) limit_url="${2:?--limit-url needs a URL}"; shift ;;
         --direct-url) direct_url="${2:?--direct-url needs a URL}"; shift ;;
         --edge-url) edge_url="${2:?--edge-url needs a URL}"; shift ;;
+        --via) via="${2:?--via needs container or published}"; shift ;;
         --no-exempt) exempt=no ;;
         --no-cold) cold=no ;;
         --out) out="${2:?--out needs a directory}"; shift ;;
@@ -104,13 +110,14 @@ bench_find_stack
 bench_check_ports
 # Before the URLs are probed: the recreated proxy may serve a limit URL the old one did not.
 bench_exempt "$exempt"
-edge_url="${edge_url:-https://127.0.0.1:$HTTPS_PORT}"
+bench_via "$via"
+edge_url="${edge_url:-$BENCH_VIA_BASE}"
 limit_url="${limit_url:-$(bench_default_limit_url)}"
 direct_url="${direct_url:-$(bench_api_url "${BENCH_API_IDS[0]}")}"
 bench_require_200 "$limit_url" "nginx's limit"
 bench_require_200 "$direct_url/health" "the api (its address not routable from here? see --direct-url)"
 bench_require_200 "$edge_url/health" "the edge"
-info "api replicas: ${#BENCH_API_IDS[@]}; limit $limit_url; direct $direct_url; edge $edge_url"
+info "api replicas: ${#BENCH_API_IDS[@]}; via $via; limit $limit_url; direct $direct_url; edge $edge_url"
 [[ ${#BENCH_API_IDS[@]} -eq 1 ]] || warn "direct measures one replica, the edge all ${#BENCH_API_IDS[@]}: edge/direct is then not like for like"
 
 BENCH_DIR="${out:-$PRODSTACK_ROOT/bench-results/$(date -u +%Y%m%dT%H%M%SZ)}"
@@ -125,7 +132,7 @@ if [[ "$DRY_RUN" != true ]]; then
     {
         printf 'started,%s\nproject,%s\nrounds,%s\nseconds,%s\nthreads,%s\nconnections,%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
             "$COMPOSE_PROJECT_NAME" "$rounds" "$duration" "$BENCH_THREADS" "$BENCH_CONNECTIONS"
-        printf 'api_replicas,%s\nlimit_url,%s\nexempt,%s\nimage_mb,%s\n' "${#BENCH_API_IDS[@]}" "$limit_url" \
+        printf 'api_replicas,%s\nvia,%s\nlimit_url,%s\nexempt,%s\nimage_mb,%s\n' "${#BENCH_API_IDS[@]}" "$via" "$limit_url" \
             "$BENCH_EXEMPT" "$(( image_bytes / 1000000 ))"
     } >"$BENCH_DIR/meta.csv"
 fi

@@ -34,8 +34,8 @@ summary="$(awk -F, -v dat="$dir/summary.dat" -f "$here/report.awk" "$dir/meta.cs
 printf '%s\n' "$summary" | grep -v '^bench: '
 if [[ "$chart" == true ]]; then
     require_cmd gnuplot
-    subtitle="$(awk -F, '$1=="started"{s=$2} $1=="rounds"{r=$2} $1=="seconds"{d=$2} $1=="threads"{t=$2} $1=="connections"{c=$2} $1=="exempt"{e=$2}
-        END{printf "%s, %s interleaved rounds of %s s, wrk -t%s -c%s, rate limit lifted: %s", s, r, d, t, c, e}' "$dir/meta.csv")"
+    subtitle="$(awk -F, '$1=="started"{s=$2} $1=="rounds"{r=$2} $1=="seconds"{d=$2} $1=="threads"{t=$2} $1=="connections"{c=$2} $1=="exempt"{e=$2} $1=="via"{v=$2}
+        END{printf "%s, %s interleaved rounds of %s s, wrk -t%s -c%s, rate limit lifted: %s, edge via %s", s, r, d, t, c, e, (v == "" ? "published" : v)}' "$dir/meta.csv")"
     footer="$(grep '^bench: ' <<<"$summary")"
     gnuplot -e "dat='$dir/summary.dat'; out='$dir/chart.png'; subtitle='$subtitle'; footer='$footer'" "$here/chart.gp" \
         || die "gnuplot failed to draw $dir/chart.png"
