@@ -19,7 +19,12 @@ cp "$home/config/opensearch.yml" "$home/config/log4j2.properties" "$work/config/
 while IFS='=' read -r name value; do
     case "$name" in
         plugins.security.*|plugins.*) echo "opensearch-entrypoint: $name ignored (no such plugin in this image)" ;;
-        *) printf '%s: %s\n' "$name" "$value" >> "$work/config/opensearch.yml" ;;
+        *)
+            # A key set twice is an error for OpenSearch: the environment's value replaces the file's.
+            grep -v -F -e "$name:" "$work/config/opensearch.yml" > "$work/config/opensearch.yml.new" || true
+            printf '%s: %s\n' "$name" "$value" >> "$work/config/opensearch.yml.new"
+            mv "$work/config/opensearch.yml.new" "$work/config/opensearch.yml"
+            ;;
     esac
 done < <(env | grep -E '^[a-z0-9_]+\.[a-z0-9_.]+=' || true)
 
