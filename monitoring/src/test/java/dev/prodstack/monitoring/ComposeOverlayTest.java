@@ -113,14 +113,16 @@ class ComposeOverlayTest {
 
     @Test
     void networksSeparateScrapingFromPublishing() {
-        assertThat(networks("prometheus")).containsExactlyInAnyOrder("backend", "monitoring");
+        // `logging`: the logging overlay's shipper and store, declared internal in both overlays.
+        assertThat(networks("prometheus")).containsExactlyInAnyOrder("backend", "monitoring", "logging");
         assertThat(networks("alertmanager")).containsExactly("monitoring");
         assertThat(networks("grafana")).containsExactly("monitoring");
         assertThat(networks("postgres-exporter")).containsExactly("backend");
         assertThat(networks("redis-exporter")).containsExactly("backend");
         assertThat(networks("node-exporter")).containsExactly("backend");
         assertThat(networks("nginx-exporter")).containsExactlyInAnyOrder("backend", "frontend");
-        assertThat(networks("blackbox-exporter")).containsExactlyInAnyOrder("backend", "frontend");
+        assertThat(networks("blackbox-exporter")).containsExactlyInAnyOrder("backend", "frontend", "logging");
+        assertThat(yaml(COMPOSE_OVERLAY).path("networks").path("logging").path("internal").asBoolean()).isTrue();
         assertThat(yaml(COMPOSE_OVERLAY).path("networks").path("monitoring").path("internal").asBoolean(false))
                 .as("a published port needs a non-internal network").isFalse();
         assertThat(yaml(COMPOSE_BASE).path("networks").path("backend").path("internal").asBoolean()).isTrue();

@@ -202,7 +202,9 @@ public final class AcceptanceStack {
         environment.put("VERSION", System.getProperty("acceptance.version", "1.0.0"));
         environment.put("SECRETS_DIR", workDirectory.resolve("secrets").toString());
         environment.put("TLS_DIR", workDirectory.resolve("tls").toString());
-        List<String> arguments = new ArrayList<>(List.of("prepare", "--project", project, "--monitoring"));
+        // --logging: prepare prints PRODSTACK_LOGGING=true, which the run adopts, so that every later
+        // stack.sh command (compose, wait-healthy) includes the logging overlay too.
+        List<String> arguments = new ArrayList<>(List.of("prepare", "--project", project, "--monitoring", "--logging"));
         String images = System.getProperty("acceptance.images", "auto").toLowerCase(Locale.ROOT);
         switch (images) {
             case "auto" -> { }
@@ -251,6 +253,7 @@ public final class AcceptanceStack {
         environment.put("PROMETHEUS_PORT", Integer.toString(freePort()));
         environment.put("ALERTMANAGER_PORT", Integer.toString(freePort()));
         environment.put("GRAFANA_PORT", Integer.toString(freePort()));
+        environment.put("LOG_STORE_PORT", Integer.toString(freePort()));
     }
 
     private static int freePort() {
