@@ -9,7 +9,7 @@ usage() {
 Usage: $(basename "$0") [--images FILE] [--only LIST]
 
   shellcheck  shellcheck -x on every tracked bash script (the seed lesson's copies excepted)
-  compose     compose config -q: {docker-compose.yml, + monitoring overlay, swarm file}
+  compose     compose config -q: {docker-compose.yml, + monitoring overlay, + logging overlay, swarm file}
               x {deployment/.env.example, + env/staging, + env/production} with the image set
   prometheus  promtool check config (mounted as compose mounts it), check rules, test rules
   alertmanager amtool check-config
@@ -95,7 +95,8 @@ if wanted compose; then
             cat deployment/.env.example "$images"
             [[ "$env" == default ]] || cat "deployment/env/$env.env.example"
         } >"$tmp/$env.env"
-        for files in docker-compose.yml docker-compose.yml,docker-compose.monitoring.yml docker-compose.swarm.yml; do
+        for files in docker-compose.yml docker-compose.yml,docker-compose.monitoring.yml \
+                docker-compose.yml,docker-compose.monitoring.yml,docker-compose.logging.yml docker-compose.swarm.yml; do
             args=(--project-directory deployment --env-file "$tmp/$env.env")
             IFS=, read -ra list <<<"$files"
             for f in "${list[@]}"; do args+=(-f "deployment/$f"); done
