@@ -105,7 +105,7 @@ else
             ((.container // .service // "-") | pad(28)),
             ( if .method and (.status != null) then
                   "\(.method) \(.path // .uri // "?") -> \(.status)\(.duration_ms | ms)"
-                  + (if (.upstream_addr // "") != "" then "  via \(.upstream_addr)" else "" end)
+                  + (if (.upstream_addr // "") != "" then "  via \(.upstream_addr) (\(.upstream_status // "?"))" else "" end)
               else
                   ([.level, ((.logger // "") | split(".") | last | select(. != ""))] | map(select(. != null)) | join(" "))
                   as $who

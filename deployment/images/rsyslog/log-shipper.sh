@@ -2,8 +2,7 @@
 # prodstack/rsyslog's entrypoint (under tini): rsyslogd in the foreground, busybox httpd on :2020,
 # and every STATS_INTERVAL seconds the impstats counters rsyslogd wrote to
 # /tmp/rsyslog-stats.json turned into Prometheus metrics at /api/v1/metrics/prometheus (the
-# path fluent/fluent-bit serves its own on). /api/v1/health answers while rsyslogd runs and its
-# counters are fresh. The container stops when rsyslogd or httpd does (the restart policy
+# path fluent/fluent-bit serves its own on). /api/v1/health answers while rsyslogd runs. The container stops when rsyslogd or httpd does (the restart policy
 # brings it back; the disk-assisted queue and imfile's positions are in /var/spool/rsyslog).
 set -euo pipefail
 
@@ -119,6 +118,11 @@ rsyslog_pid=$!
 busybox httpd -f -p 2020 -h "$www" &
 httpd_pid=$!
 trap 'kill -TERM "$rsyslog_pid" "$httpd_pid" 2> /dev/null; wait "$rsyslog_pid" || true; exit 0' TERM INT
+
+# Healthy as soon as rsyslogd is up (its first counters follow within STATS_INTERVAL).
+sleep 1
+kill -0 "$rsyslog_pid" 2> /dev/null || { echo "log-shipper: rsyslogd did not start" >&2; exit 1; }
+echo ok > "$health"
 
 # imfile reports each file it has ever seen once per interval: the last interval's view is the
 # last occurrence of every name, so the file is converted whole and then emptied.
