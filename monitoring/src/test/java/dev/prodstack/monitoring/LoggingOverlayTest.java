@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,16 +33,7 @@ class LoggingOverlayTest {
 
     @BeforeAll
     static void renderTheEffectiveConfig() {
-        for (String name : List.of("db_password", "admin_token", "grafana_admin_password")) {
-            write(secrets.resolve(name), "not-a-real-secret\n");
-        }
-        Map<String, String> environment = new HashMap<>();
-        environment.put("API_IMAGE", "prodstack/api:1.0.0");
-        environment.put("SECRETS_DIR", secrets.toString());
-        environment.put("NO_COLOR", "1");
-        effective = HostTool.BASH.run(Duration.ofMinutes(1), environment, List.of(
-                ROOT.resolve("scripts/stack.sh").toString(), "compose", "--project", "prodstack", "--monitoring",
-                "--logging", "--", "config"));
+        effective = StackCompose.config(secrets, Map.of(), "--monitoring", "--logging");
     }
 
     @Test
