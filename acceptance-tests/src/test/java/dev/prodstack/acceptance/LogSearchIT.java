@@ -64,8 +64,10 @@ class LogSearchIT extends AbstractAcceptanceTest {
         }
         assertThat(nginx.path("container").asText()).as("nginx's replica").startsWith(stack.project()).contains("proxy");
         assertThat(api.path("container").asText()).as("the api's replica").startsWith(stack.project()).contains("api");
-        assertThat(nginx.path("duration_ms").asLong()).as("nginx's time includes the api's")
-                .isGreaterThanOrEqualTo(api.path("duration_ms").asLong() - 1);
+        // Not compared with each other: Jetty's requestTime ends when its access log is written,
+        // after the response, so it can exceed nginx's request_time under load.
+        assertThat(nginx.path("duration_ms").asLong()).as("nginx's duration_ms").isNotNegative();
+        assertThat(api.path("duration_ms").asLong()).as("the api's duration_ms").isNotNegative();
     }
 
     @Test
