@@ -26,6 +26,8 @@ Usage: $(basename "$0") <command> [options] [service]
 Options:
   --project NAME   compose project (default \$COMPOSE_PROJECT_NAME or prodstack)
   --monitoring     also run the monitoring overlay (Prometheus, Alertmanager, Grafana, exporters)
+  --logging        also run the logging overlay (log store, shipper, retention; scripts/logs.sh
+                   searches it); combines with --monitoring, which does not imply it
   --file FILE      one more compose file after the stack's (repeatable)
   --offline        use the offline images (deployment/images/offline.env, built by scripts/build-images.sh)
   --official       use the official images (needs a registry); default: probe a registry and choose
@@ -43,13 +45,15 @@ Options:
 Environment: PRODSTACK_COMPOSE (auto|v2|v1: auto takes \`docker compose\` when it answers, else
 \`docker-compose\`), COMPOSE_PROJECT_NAME (prodstack), VERSION (1.0.0), API_IMAGE
 (prodstack/api:\$VERSION), HTTP_PORT (80), HTTPS_PORT (443), IMAGE_SOURCE (auto|official|offline),
-API_REPLICAS, and every image variable of deployment/.env.example.
+API_REPLICAS, PRODSTACK_LOGGING (true: as --logging), LOG_STORE_PORT (9200), LOG_RETENTION_DAYS (7),
+and every image variable of deployment/.env.example.
 USAGE
 }
 
 command=''
 service=''
 monitoring=false
+logging=false
 image_source="${IMAGE_SOURCE:-auto}"
 scale=''
 rebuild=false
@@ -66,6 +70,7 @@ while [[ $# -gt 0 ]]; do
         --) [[ "$command" == compose ]] || usage_error "'--' belongs to the compose command"; shift; compose_args=("$@"); break ;;
         --project) [[ -n "${2:-}" ]] || usage_error "--project needs a name"; export COMPOSE_PROJECT_NAME=$2; shift ;;
         --monitoring) monitoring=true ;;
+        --logging) logging=true ;;
         --file) [[ -r "${2:-}" ]] || usage_error "--file needs a readable compose file"; extra_files+=("$(realpath "$2")"); shift ;;
         --offline) image_source=offline ;;
         --official) image_source=official ;;
@@ -94,10 +99,17 @@ case "$command" in
     *) stack_defaults ;;
 esac
 [[ -n "$scale" ]] && export API_REPLICAS=$scale
-# The stack's files: explicit (--monitoring, --file), or for down/status/logs whatever runs.
+# The stack's files: explicit (--monitoring, --logging or PRODSTACK_LOGGING=true, --file), or for
+# down/status/logs whatever runs.
+[[ "${PRODSTACK_LOGGING:-false}" == true ]] && logging=true
 if [[ "$monitoring" == true ]]; then
     use_monitoring
-elif [[ ${#extra_files[@]} -eq 0 && "$command" =~ ^(down|status|logs|compose|wait-healthy)$ ]]; then
+fi
+if [[ "$logging" == true ]]; then
+    use_logging
+fi
+if [[ "$monitoring" != true && "$logging" != true && ${#extra_files[@]} -eq 0 \
+        && "$command" =~ ^(down|status|logs|compose|wait-healthy)$ ]]; then
     use_monitoring_if_running
 fi
 COMPOSE_EXTRA_FILES+=("${extra_files[@]}")
@@ -118,6 +130,9 @@ EOF
   Prometheus   http://127.0.0.1:${PROMETHEUS_PORT:-9090}/
   Alertmanager http://127.0.0.1:${ALERTMANAGER_PORT:-9093}/
 EOF
+    fi
+    if [[ -n "$(running_containers log-store)" ]]; then
+        echo "  Logs         http://127.0.0.1:${LOG_STORE_PORT:-9200}/   (OpenSearch; search with scripts/logs.sh --help)" >&2
     fi
     if [[ -n "$(running_containers grafana)" ]]; then
         echo "  Grafana      http://127.0.0.1:${GRAFANA_PORT:-3000}/   (user admin, password in ${SECRETS_DIR#"$PRODSTACK_ROOT"/}/grafana_admin_password)" >&2
@@ -142,7 +157,7 @@ cmd_up() {
     prepare_stack "$rebuild"
     [[ -n "${API_REPLICAS:-}" ]] && up_args+=(--scale "api=$API_REPLICAS")
 
-    step "starting project $COMPOSE_PROJECT_NAME with $(compose_name) (api replicas: ${API_REPLICAS:-1}, monitoring: $monitoring)"
+    step "starting project $COMPOSE_PROJECT_NAME with $(compose_name) (api replicas: ${API_REPLICAS:-1}, monitoring: $monitoring, logging: $logging)"
     start_stack "$timeout" "${up_args[@]}"
     [[ "$DRY_RUN" == true ]] && return 0
     ok "stack up and healthy in $(elapsed_since "$started") (image source: $IMAGE_SOURCE)"

@@ -9,8 +9,8 @@ usage() {
 Usage: $(basename "$0") [--images FILE] [--only LIST]
 
   shellcheck  shellcheck -x on every tracked bash script (the seed lesson's copies excepted)
-  compose     compose config -q: {docker-compose.yml + override, + monitoring overlay}, and
-              docker stack config of docker-compose.yml + swarm override, whose services must
+  compose     compose config -q: {docker-compose.yml + override, + monitoring overlay, + logging overlay},
+              and docker stack config of docker-compose.yml + swarm override, whose services must
               hold no key Swarm ignores (the main file holds only what both engines apply),
               x {deployment/.env.example, + env/staging, + env/production} with the image set
   prometheus  promtool check config (mounted as compose mounts it), check rules, test rules
@@ -116,7 +116,8 @@ if wanted compose; then
             [[ "$env" == default ]] || cat "deployment/env/$env.env.example"
         } >"$tmp/$env.env"
         for files in docker-compose.yml,docker-compose.override.yml \
-                docker-compose.yml,docker-compose.override.yml,docker-compose.monitoring.yml; do
+                docker-compose.yml,docker-compose.override.yml,docker-compose.monitoring.yml \
+                docker-compose.yml,docker-compose.override.yml,docker-compose.monitoring.yml,docker-compose.logging.yml; do
             args=(--project-directory deployment --env-file "$tmp/$env.env")
             IFS=, read -ra list <<<"$files"
             for f in "${list[@]}"; do args+=(-f "deployment/$f"); done

@@ -14,10 +14,12 @@ OFFLINE_ENV="$IMAGES_DIR/offline.env"
 OFFICIAL_ENV="$IMAGES_DIR/official.env"
 EXPORTER_TABLE="$IMAGES_DIR/exporter/exporters"
 # Every recipe builds FROM the base only, so any of them can build at the same time as any
-# other; jdk and runtime come first because the api image needs them.
+# other; jdk and runtime come first because the api image needs them. opensearch and rsyslog
+# are the logging overlay's store and shipper (deployment/docker-compose.logging.yml).
 # shellcheck disable=SC2034
 RECIPES=(jdk runtime postgres redis nginx prometheus alertmanager
-    postgres-exporter redis-exporter nginx-exporter blackbox-exporter node-exporter)
+    postgres-exporter redis-exporter nginx-exporter blackbox-exporter node-exporter
+    opensearch rsyslog)
 
 is_exporter() { [[ "$1" == *-exporter ]]; }
 
@@ -56,10 +58,15 @@ env_value() {
     printf '%s' "$value"
 }
 
-# image_var NAME: the offline.env variable naming the recipe's image.
+# image_var NAME: the offline.env variable naming the recipe's image (the logging overlay's
+# by their role, since the official set fills them with other programs' images).
 image_var() {
-    if [[ "$1" == runtime ]]; then printf 'RUNTIME_BASE_IMAGE'
-    else printf '%s_IMAGE' "$1" | tr 'a-z-' 'A-Z_'; fi
+    case "$1" in
+        runtime) printf 'RUNTIME_BASE_IMAGE' ;;
+        opensearch) printf 'LOG_STORE_IMAGE' ;;
+        rsyslog) printf 'LOG_SHIPPER_IMAGE' ;;
+        *) printf '%s_IMAGE' "$1" | tr 'a-z-' 'A-Z_' ;;
+    esac
 }
 
 image_of() { env_value "$OFFLINE_ENV" "$(image_var "$1")"; }
@@ -85,10 +92,23 @@ upstream() {
     printf '%s' "${version%%~*}"
 }
 
-# locked_tag NAME: the tag the lock gives the image (runtime is always "bookworm").
+# recipe_prepare NAME: the recipe's prepare.sh, if it has one (files its Dockerfile COPYs that
+# are not in the repository: opensearch's jars from Maven Central), or nothing.
+recipe_prepare() {
+    local script
+    script="$(recipe_dir "$1")/prepare.sh"
+    if [[ -f "$script" ]]; then printf '%s' "$script"; fi
+}
+
+# locked_tag NAME: the tag the lock gives the image (runtime is always "bookworm"; opensearch is
+# OpenSearch's version from its pom.xml, not a Debian package's).
 locked_tag() {
     local main version
     if [[ "$1" == runtime ]]; then printf 'bookworm'; return; fi
+    if [[ "$1" == opensearch ]]; then
+        sed -n 's:.*<opensearch.version>\(.*\)</opensearch.version>.*:\1:p' "$(recipe_dir opensearch)/pom.xml"
+        return
+    fi
     main="$(recipe_packages "$1")"
     main="${main%% *}"
     version="$(locked_version "$1" "$main")"

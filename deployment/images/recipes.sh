@@ -19,7 +19,7 @@ recipe_args() {
 
 # build_recipe STEP NAME: one offline image; prints one line; non-zero on failure.
 build_recipe() {
-    local step="$1" name="$2" dir image tag want line base_id hash start arg
+    local step="$1" name="$2" dir image tag want line base_id hash start arg prepare
     local args=() build=()
     dir="$(recipe_dir "$name")"
     image="$(image_of "$name")"
@@ -42,6 +42,13 @@ build_recipe() {
     fi
     if [[ -z "$base_id" ]]; then
         warn "$line FAILED: $BASE_IMAGE is missing (scripts/build-images.sh --only base)"
+        return 1
+    fi
+    # A recipe's prepare.sh puts into its folder what the Dockerfile copies from outside the
+    # repository (lock.sh, recipe_prepare); it runs before the hash, which covers the result.
+    prepare="$(recipe_prepare "$name")"
+    if [[ -n "$prepare" ]] && ! $DRY_RUN && ! bash "$prepare" > "$LOG_DIR/$name.prepare.log" 2>&1; then
+        fail_with_log "$line" "$LOG_DIR/$name.prepare.log"
         return 1
     fi
     mapfile -t args < <(recipe_args "$name" "$tag")

@@ -84,26 +84,47 @@ compose() {
 
 use_monitoring() {
     [[ -r "$COMPOSE_FILE_MONITORING" ]] || die "monitoring overlay missing: $COMPOSE_FILE_MONITORING"
-    COMPOSE_EXTRA_FILES=("$COMPOSE_FILE_MONITORING")
+    _add_compose_file "$COMPOSE_FILE_MONITORING"
 }
 
-# Adds the monitoring overlay when containers of services outside the core file exist, so
-# that down/status/logs also see the monitoring containers.
+# The logging overlay (store, shipper, retention). PRODSTACK_LOGGING=true, exported here, makes
+# every later stack.sh command of the same caller include it too (stack.sh prepare prints it).
+use_logging() {
+    [[ -r "$COMPOSE_FILE_LOGGING" ]] || die "logging overlay missing: $COMPOSE_FILE_LOGGING"
+    _add_compose_file "$COMPOSE_FILE_LOGGING"
+    export PRODSTACK_LOGGING=true
+}
+
+# uses_compose_file FILE: whether FILE is among the extra files.
+uses_compose_file() { [[ " ${COMPOSE_EXTRA_FILES[*]} " == *" $1 "* ]]; }
+_add_compose_file() { uses_compose_file "$1" || COMPOSE_EXTRA_FILES+=("$1"); }
+
+# Adds the overlays whose services have containers in the project (the monitoring overlay for
+# any service outside the core file and the logging overlay's, the logging overlay for log-*),
+# so that down/status/logs also see those containers.
 use_monitoring_if_running() {
     [[ -r "$COMPOSE_FILE_MONITORING" ]] || return 0
     local service
     while read -r service; do
         case "$service" in
             proxy|api|migrate|db|cache|'') ;;
+            log-store|log-shipper|log-retention)
+                [[ -r "$COMPOSE_FILE_LOGGING" ]] && _add_compose_file "$COMPOSE_FILE_LOGGING"
+                ;;
             *)
-                COMPOSE_EXTRA_FILES=("$COMPOSE_FILE_MONITORING")
+                _add_compose_file "$COMPOSE_FILE_MONITORING"
                 # So that a Grafana container, if any, is part of the project for down/ps/logs.
                 export COMPOSE_PROFILES=grafana
-                return 0
                 ;;
         esac
     done < <(docker ps -a --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
         --format '{{.Label "com.docker.compose.service"}}')
+    # The monitoring file first, as `up --monitoring --logging` orders them.
+    if uses_compose_file "$COMPOSE_FILE_MONITORING" && uses_compose_file "$COMPOSE_FILE_LOGGING" \
+            && [[ "${COMPOSE_EXTRA_FILES[0]}" == "$COMPOSE_FILE_LOGGING" ]]; then
+        COMPOSE_EXTRA_FILES=("$COMPOSE_FILE_MONITORING" "$COMPOSE_FILE_LOGGING")
+    fi
+    return 0
 }
 
 # Container ids of one service ('' = the whole project), running or not / running only.

@@ -15,6 +15,7 @@ DEPLOY_DIR="$PRODSTACK_ROOT/deployment"
     COMPOSE_FILE_OVERRIDE="$DEPLOY_DIR/docker-compose.override.yml"
     COMPOSE_FILE_SWARM="$DEPLOY_DIR/docker-compose.swarm.yml"
     COMPOSE_FILE_MONITORING="$DEPLOY_DIR/docker-compose.monitoring.yml"
+    COMPOSE_FILE_LOGGING="$DEPLOY_DIR/docker-compose.logging.yml"
     OFFLINE_ENV_FILE="$DEPLOY_DIR/images/offline.env"
     OFFICIAL_ENV_FILE="$DEPLOY_DIR/images/official.env"
 }
@@ -69,7 +70,7 @@ print_stack_env() {
     local name
     while read -r name; do
         case "$name" in
-            COMPOSE_PROJECT_NAME|COMPOSE_PROFILES|VERSION|IMAGE_SOURCE|SECRETS_DIR|TLS_DIR|*_IMAGE)
+            COMPOSE_PROJECT_NAME|COMPOSE_PROFILES|PRODSTACK_LOGGING|VERSION|IMAGE_SOURCE|SECRETS_DIR|TLS_DIR|*_IMAGE)
                 printf '%s=%s\n' "$name" "${!name}" ;;
         esac
     done < <(compgen -e | sort)

@@ -118,15 +118,18 @@ ensure_current_api_image() {
     run compose build api || die "building $API_IMAGE failed"
 }
 
-# Image references the selected set must provide before `up` (monitoring ones when the
-# overlay is in use; Grafana is optional, see select_grafana_profile).
+# Image references the selected set must provide before `up` (monitoring and logging ones when
+# those overlays are in use; Grafana is optional, see select_grafana_profile).
 required_images() {
     printf '%s\n' "${POSTGRES_IMAGE:-postgres:15.10-bookworm}" "${REDIS_IMAGE:-redis:7.0.15-bookworm}" \
         "${NGINX_IMAGE:-nginx:1.27.3}" "${RUNTIME_BASE_IMAGE:-}" "${JDK_IMAGE:-}"
-    if [[ ${#COMPOSE_EXTRA_FILES[@]} -gt 0 ]]; then
+    if uses_compose_file "$COMPOSE_FILE_MONITORING"; then
         printf '%s\n' "${PROMETHEUS_IMAGE:-}" "${ALERTMANAGER_IMAGE:-}" \
             "${POSTGRES_EXPORTER_IMAGE:-}" "${REDIS_EXPORTER_IMAGE:-}" \
             "${NGINX_EXPORTER_IMAGE:-}" "${BLACKBOX_EXPORTER_IMAGE:-}" "${NODE_EXPORTER_IMAGE:-}"
+    fi
+    if uses_compose_file "$COMPOSE_FILE_LOGGING"; then
+        printf '%s\n' "${LOG_STORE_IMAGE:-}" "${LOG_SHIPPER_IMAGE:-}"
     fi
 }
 
@@ -162,7 +165,7 @@ prepare_stack() {
     local rebuild=${1:-false}
     [[ -n "${IMAGE_SOURCE:-}" ]] || die "internal: stack_defaults_with_images must run before prepare_stack"
     [[ "$IMAGE_SOURCE" == offline && "$rebuild" != skip ]] && ensure_offline_images
-    [[ ${#COMPOSE_EXTRA_FILES[@]} -gt 0 ]] && select_grafana_profile
+    uses_compose_file "$COMPOSE_FILE_MONITORING" && select_grafana_profile
     ensure_secrets
     ensure_tls
     [[ "$rebuild" == skip ]] || ensure_current_api_image "$rebuild"

@@ -25,6 +25,14 @@ import org.junit.jupiter.api.TestFactory;
 @Order(90)
 class ContainerHardeningIT extends AbstractAcceptanceTest {
 
+    /**
+     * The one service that runs as uid 0: the log shipper reads Docker's json-file logs, which the
+     * engine writes 0640 root:root in 0710 directories (only their owner can list and read them).
+     * Instead of "not root" it must hold no capability at all (so not even root's file-access
+     * overrides) and see the log directory read-only (docker-compose.logging.yml).
+     */
+    private static final java.util.Set<String> ROOT_WITHOUT_CAPABILITIES = java.util.Set.of("log-shipper");
+
     @TestFactory
     Stream<DynamicContainer> every_container_is_hardened() {
         List<Container> containers = Docker.containers(stack.project());
@@ -32,6 +40,15 @@ class ContainerHardeningIT extends AbstractAcceptanceTest {
         return containers.stream().map(container -> {
             String name = Docker.service(container) + " (" + Docker.name(container) + ")";
             String id = container.getId();
+            if (ROOT_WITHOUT_CAPABILITIES.contains(Docker.service(container))) {
+                return DynamicContainer.dynamicContainer(name, Stream.of(
+                        DynamicTest.dynamicTest("uid 0 without any capability", () -> processesHaveNoCapability(id, name)),
+                        DynamicTest.dynamicTest("Docker's logs mounted read-only", () -> dockerLogsReadOnly(id, name)),
+                        DynamicTest.dynamicTest("read-only root filesystem", () -> readOnlyRoot(id, name)),
+                        DynamicTest.dynamicTest("no-new-privileges", () -> noNewPrivileges(id, name)),
+                        DynamicTest.dynamicTest("capabilities: drop ALL", () -> capabilitiesDropped(id, name)),
+                        DynamicTest.dynamicTest("resource limits", () -> resourceLimits(id, name))));
+            }
             return DynamicContainer.dynamicContainer(name, Stream.of(
                     DynamicTest.dynamicTest("configured user is not root", () -> configuredUserIsNotRoot(id, name)),
                     DynamicTest.dynamicTest("processes run as non-root", () -> processesAreNotRoot(id, name)),
@@ -67,6 +84,36 @@ class ContainerHardeningIT extends AbstractAcceptanceTest {
         } else {
             System.out.printf("ContainerHardeningIT: %s has no `id` binary; checked with docker top only%n", name);
         }
+    }
+
+    /** Every process's effective, permitted, inheritable, ambient and bounding sets are empty. */
+    private static void processesHaveNoCapability(String id, String name) {
+        assertThat(Boolean.TRUE.equals(Docker.inspect(id).getState().getRunning())).as("%s running", name).isTrue();
+        Command.Result top = Command.of("docker", "top", id, "-eo", "pid").timeout(Duration.ofSeconds(30)).check();
+        List<String> pids = top.lines().stream().skip(1).map(String::strip).filter(line -> !line.isEmpty()).toList();
+        assertThat(pids).as("%s processes", name).isNotEmpty();
+        for (String pid : pids) {
+            List<String> status;
+            try {
+                // The host's view of the process (docker top gives host pids): works for any image.
+                status = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", pid, "status"));
+            } catch (java.io.IOException gone) {
+                continue; // exited since docker top listed it
+            }
+            List<String> capabilities = status.stream().filter(line -> line.matches("Cap(Inh|Prm|Eff|Bnd|Amb):.*")).toList();
+            assertThat(capabilities).as("%s pid %s capability sets", name, pid).hasSize(5)
+                    .allSatisfy(line -> assertThat(line).as("%s pid %s", name, pid).matches("Cap...:\\s+0+"));
+        }
+    }
+
+    private static void dockerLogsReadOnly(String id, String name) {
+        assertThat(Docker.inspect(id).getMounts()).as("%s mounts", name)
+                .anySatisfy(mount -> {
+                    assertThat(mount.getDestination().getPath()).isEqualTo("/var/lib/docker/containers");
+                    assertThat(mount.getRW()).as("read-write").isFalse();
+                })
+                .allSatisfy(mount -> assertThat(mount.getRW() == Boolean.FALSE || mount.getName() != null)
+                        .as("%s: only its queue volume is writable, bind mount %s is not", name, mount.getDestination()).isTrue());
     }
 
     private static void readOnlyRoot(String id, String name) {

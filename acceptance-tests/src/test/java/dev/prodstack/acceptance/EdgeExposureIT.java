@@ -26,8 +26,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Order(60)
 class EdgeExposureIT extends AbstractAcceptanceTest {
 
-    /** Services allowed to publish on 127.0.0.1 only; "api" only through the acceptance override's debug port. */
-    private static final Set<String> LOOPBACK_ONLY = Set.of("prometheus", "alertmanager", "grafana", "api");
+    /**
+     * Services allowed to publish on 127.0.0.1 only; "api" only through the acceptance override's debug port;
+     * "log-store" is the log store's operator port (no security plugin: never beyond loopback).
+     */
+    private static final Set<String> LOOPBACK_ONLY = Set.of("prometheus", "alertmanager", "grafana", "api", "log-store");
     /** nginx's ops listener (serves /metrics): loopback only, if published at all. */
     private static final int OPS_LISTENER = 8444;
 
@@ -108,5 +111,16 @@ class EdgeExposureIT extends AbstractAcceptanceTest {
         }
         Map<String, ContainerNetwork> proxyNetworks = Docker.inspect(stack.containerId("proxy")).getNetworkSettings().getNetworks();
         assertThat(proxyNetworks.keySet()).as("nginx is not on the backend network").doesNotContain(backend);
+    }
+
+    @Test
+    void logging_network_is_internal_and_the_shipper_on_no_other() {
+        String logging = stack.project() + "_logging";
+        Boolean internal = Docker.client().inspectNetworkCmd().withNetworkId(logging).exec().getInternal();
+        assertThat(internal).as("%s is internal: true", logging).isTrue();
+        for (String service : List.of("log-shipper", "log-retention")) {
+            Map<String, ContainerNetwork> networks = Docker.inspect(stack.containerId(service)).getNetworkSettings().getNetworks();
+            assertThat(networks.keySet()).as("networks of %s", service).containsExactly(logging);
+        }
     }
 }

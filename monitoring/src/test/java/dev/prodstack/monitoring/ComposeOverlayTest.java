@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,17 +48,7 @@ class ComposeOverlayTest {
 
     @BeforeAll
     static void renderTheEffectiveConfig() {
-        for (String name : List.of("db_password", "admin_token", "grafana_admin_password")) {
-            write(secrets.resolve(name), "not-a-real-secret\n");
-        }
-        Map<String, String> environment = new HashMap<>();
-        environment.put("API_IMAGE", "prodstack/api:1.0.0");
-        environment.put("SECRETS_DIR", secrets.toString());
-        environment.put("COMPOSE_PROFILES", "grafana");
-        environment.put("NO_COLOR", "1");
-        effective = Command.program(MonitoringTools.BASH, ROOT.resolve("scripts/stack.sh").toString(), "compose",
-                "--project", "prodstack", "--monitoring", "--", "config")
-                .env(environment).timeout(Duration.ofMinutes(1)).run();
+        effective = StackCompose.config(secrets, Map.of("COMPOSE_PROFILES", "grafana"), "--monitoring");
     }
 
     @Test
@@ -114,14 +103,16 @@ class ComposeOverlayTest {
 
     @Test
     void networksSeparateScrapingFromPublishing() {
-        assertThat(networks("prometheus")).containsExactlyInAnyOrder("backend", "monitoring");
+        // `logging`: the logging overlay's shipper and store, declared internal in both overlays.
+        assertThat(networks("prometheus")).containsExactlyInAnyOrder("backend", "monitoring", "logging");
         assertThat(networks("alertmanager")).containsExactly("monitoring");
         assertThat(networks("grafana")).containsExactly("monitoring");
         assertThat(networks("postgres-exporter")).containsExactly("backend");
         assertThat(networks("redis-exporter")).containsExactly("backend");
         assertThat(networks("node-exporter")).containsExactly("backend");
         assertThat(networks("nginx-exporter")).containsExactlyInAnyOrder("backend", "frontend");
-        assertThat(networks("blackbox-exporter")).containsExactlyInAnyOrder("backend", "frontend");
+        assertThat(networks("blackbox-exporter")).containsExactlyInAnyOrder("backend", "frontend", "logging");
+        assertThat(yaml(COMPOSE_OVERLAY).path("networks").path("logging").path("internal").asBoolean()).isTrue();
         assertThat(yaml(COMPOSE_OVERLAY).path("networks").path("monitoring").path("internal").asBoolean(false))
                 .as("a published port needs a non-internal network").isFalse();
         assertThat(yaml(COMPOSE_BASE).path("networks").path("backend").path("internal").asBoolean()).isTrue();

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FixtureExporter implements AutoCloseable {
 
-    static final List<String> JOBS = List.of("api", "postgres", "redis", "nginx", "node", "blackbox", "alertmanager");
+    static final List<String> JOBS = List.of("api", "postgres", "redis", "nginx", "node", "blackbox", "alertmanager",
+            "log-shipper", "log-store");
 
     private static final Set<String> GROWING_TYPES = Set.of("counter", "histogram", "summary");
     private static final List<String> GROWING_SUFFIXES = List.of("_bucket", "_count", "_sum", "_total");

@@ -28,7 +28,8 @@ class LivePrometheusIT {
 
     /** Rules that must be quiet on a healthy stack (the short `for:` ones). */
     private static final Set<String> QUIET_WHEN_HEALTHY = Set.of(
-            "ApiDown", "TargetDown", "HealthCheckFailing", "RedisDown", "PostgresDown");
+            "ApiDown", "TargetDown", "HealthCheckFailing", "RedisDown", "PostgresDown", "LogStoreDown",
+            "LogShipperDroppingLines", "LogShipperCannotReachStore");
 
     @TempDir
     static Path work;
@@ -163,6 +164,14 @@ class LivePrometheusIT {
                             relabel_configs:
                               - target_label: instance
                                 replacement: https://proxy:8443/health
+                        """);
+            }
+            if (job.equals("log-store")) {
+                // As in prometheus.yml: the store's name is the instance.
+                config.append("""
+                            relabel_configs:
+                              - target_label: instance
+                                replacement: log-store:9200
                         """);
             }
         }

@@ -42,7 +42,21 @@ class PrometheusConfigTest {
     @Test
     void scrapesEveryPartOfTheStack() {
         assertThat(jobs().keySet()).containsExactlyInAnyOrder(
-                "prometheus", "alertmanager", "api", "postgres", "redis", "nginx", "node", "blackbox");
+                "prometheus", "alertmanager", "api", "postgres", "redis", "nginx", "node", "blackbox",
+                "log-shipper", "log-store");
+    }
+
+    @Test
+    void findsTheLoggingOverlayByDnsSoThatAStackWithoutItHasNoSuchTargets() {
+        JsonNode shipper = jobs().get("log-shipper");
+        assertThat(shipper.path("metrics_path").asText()).isEqualTo("/api/v1/metrics/prometheus");
+        assertThat(shipper.path("dns_sd_configs").path(0).path("names")).extracting(JsonNode::asText).containsExactly("log-shipper");
+        assertThat(shipper.path("dns_sd_configs").path(0).path("port").asInt()).isEqualTo(2020);
+        JsonNode store = jobs().get("log-store");
+        assertThat(store.path("params").path("module")).extracting(JsonNode::asText).containsExactly("opensearch_health");
+        assertThat(store.path("dns_sd_configs").path(0).path("names")).extracting(JsonNode::asText).containsExactly("log-store");
+        assertThat(staticTargets(shipper)).isEmpty();
+        assertThat(staticTargets(store)).isEmpty();
     }
 
     @Test

@@ -117,7 +117,9 @@ public final class StackEnvironment {
         variables.put("VERSION", System.getProperty("acceptance.version", "1.0.0"));
         variables.put("SECRETS_DIR", workDirectory.resolve("secrets").toString());
         variables.put("TLS_DIR", workDirectory.resolve("tls").toString());
-        List<String> arguments = new ArrayList<>(List.of("prepare", "--project", project, "--monitoring"));
+        // --logging: prepare prints PRODSTACK_LOGGING=true, which the run adopts, so that every later
+        // stack.sh command (compose, wait-healthy) includes the logging overlay too.
+        List<String> arguments = new ArrayList<>(List.of("prepare", "--project", project, "--monitoring", "--logging"));
         String images = System.getProperty("acceptance.images", "auto").toLowerCase(Locale.ROOT);
         switch (images) {
             case "auto" -> { }
@@ -170,7 +172,7 @@ public final class StackEnvironment {
 
     private void chooseHostPorts() {
         for (String name : List.of("HTTP_PORT", "HTTPS_PORT", "OPS_HTTPS_PORT", "PROMETHEUS_PORT", "ALERTMANAGER_PORT",
-                "GRAFANA_PORT")) {
+                "GRAFANA_PORT", "LOG_STORE_PORT")) {
             variables.put(name, Integer.toString(freePort()));
         }
     }
