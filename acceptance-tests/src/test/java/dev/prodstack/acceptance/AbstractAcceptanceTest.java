@@ -46,7 +46,8 @@ public abstract class AbstractAcceptanceTest {
 
     /** A name no earlier test or run used: usernames and emails are unique in the database. */
     protected static String unique(String prefix) {
-        return prefix + "_" + SEQUENCE.incrementAndGet() + "_" + UUID.randomUUID().toString().substring(0, 6);
+        return prefix + "_" + SEQUENCE.incrementAndGet() + "_"
+                + UUID.randomUUID().toString().substring(0, 6);
     }
 
     protected static Map<String, Object> newUserBody(String prefix) {
@@ -56,9 +57,11 @@ public abstract class AbstractAcceptanceTest {
 
     /** Creates a user through nginx and returns its id (POST /users is public, like the seed's). */
     protected static long createUser(String prefix) {
-        Response response = edge().contentType("application/json").body(newUserBody(prefix)).post("/users");
+        Response response =
+                edge().contentType("application/json").body(newUserBody(prefix)).post("/users");
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("POST /users answered " + response.statusCode() + ": " + response.asString());
+            throw new IllegalStateException(
+                    "POST /users answered " + response.statusCode() + ": " + response.asString());
         }
         return response.jsonPath().getLong("id");
     }

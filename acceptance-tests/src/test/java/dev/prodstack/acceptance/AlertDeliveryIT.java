@@ -39,12 +39,17 @@ class AlertDeliveryIT extends AbstractAcceptanceTest {
         prometheus = stack.prometheus();
         alertmanager = stack.alertmanager();
         assertThat(alertmanager.ready()).as("Alertmanager ready").isTrue();
-        await("the acceptance ApiDown rule is loaded").atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(prometheus.rules().toString()).contains("\"acceptance\":\"true\""));
-        await("the Watchdog alert reaches Alertmanager (the pipeline works at all)").atMost(Duration.ofSeconds(60))
+        await("the acceptance ApiDown rule is loaded")
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(prometheus.rules().toString()).contains("\"acceptance\":\"true\""));
+        await("the Watchdog alert reaches Alertmanager (the pipeline works at all)")
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(() -> assertThat(alertmanager.activeAlerts("Watchdog")).isNotEmpty());
-        assertThat(acceptanceApiDown()).as("ApiDown is not firing before the api is stopped").isEmpty();
+                .untilAsserted(
+                        () -> assertThat(alertmanager.activeAlerts("Watchdog")).isNotEmpty());
+        assertThat(acceptanceApiDown())
+                .as("ApiDown is not firing before the api is stopped")
+                .isEmpty();
     }
 
     @AfterAll
@@ -59,18 +64,22 @@ class AlertDeliveryIT extends AbstractAcceptanceTest {
         stoppedAt = Instant.now();
         stack.faults().stop("api");
 
-        await("ApiDown{acceptance=\"true\"} active in Alertmanager").atMost(Duration.ofSeconds(120))
+        await("ApiDown{acceptance=\"true\"} active in Alertmanager")
+                .atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofSeconds(2))
                 .untilAsserted(() -> assertThat(acceptanceApiDown()).isNotEmpty());
-        System.out.printf("AlertDeliveryIT: ApiDown reached Alertmanager %d s after the api was stopped%n",
+        System.out.printf(
+                "AlertDeliveryIT: ApiDown reached Alertmanager %d s after the api was stopped%n",
                 Duration.between(stoppedAt, Instant.now()).toSeconds());
         JsonNode alert = acceptanceApiDown().get(0);
         assertThat(alert.path("labels").path("severity").asText()).isEqualTo("critical");
         assertThat(alert.path("annotations").path("summary").asText()).isNotBlank();
 
         String since = stoppedAt.minus(1, ChronoUnit.SECONDS).toString();
-        await("the ApiDown notification delivered to the receiver (alert-sink)").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        await("the ApiDown notification delivered to the receiver (alert-sink)")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
                     String sink = Docker.logs(stack.containerId("alert-sink"), since);
                     assertThat(sink).contains("ApiDown").contains("firing");
                 });
@@ -81,7 +90,9 @@ class AlertDeliveryIT extends AbstractAcceptanceTest {
     void nginx_answers_502_json_with_security_headers_while_no_replica_runs() {
         Response response = edge().get("/users/1");
 
-        assertThat(response.statusCode()).as("no api replica: %s", response.asString()).isIn(502, 503, 504);
+        assertThat(response.statusCode())
+                .as("no api replica: %s", response.asString())
+                .isIn(502, 503, 504);
         EdgeAssertions.assertJsonErrorBody(response, "nginx " + response.statusCode());
         EdgeAssertions.assertSecurityHeaders(response, "nginx " + response.statusCode());
     }
@@ -93,18 +104,24 @@ class AlertDeliveryIT extends AbstractAcceptanceTest {
         stack.faults().start("api");
         stack.waitHealthy(Duration.ofSeconds(120));
 
-        await("nginx serves the restarted api (without an operator reload)").atMost(Duration.ofSeconds(30))
+        await("nginx serves the restarted api (without an operator reload)")
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(edge().get("/health").statusCode()).isEqualTo(200));
-        await("ApiDown resolved in Alertmanager").atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(3))
+                .untilAsserted(
+                        () -> assertThat(edge().get("/health").statusCode()).isEqualTo(200));
+        await("ApiDown resolved in Alertmanager")
+                .atMost(Duration.ofSeconds(150))
+                .pollInterval(Duration.ofSeconds(3))
                 .untilAsserted(() -> assertThat(acceptanceApiDown()).isEmpty());
-        System.out.printf("AlertDeliveryIT: ApiDown resolved %d s after the api was started%n",
+        System.out.printf(
+                "AlertDeliveryIT: ApiDown resolved %d s after the api was started%n",
                 Duration.between(startedAt, Instant.now()).toSeconds());
     }
 
     private static List<JsonNode> acceptanceApiDown() {
         return alertmanager.activeAlerts(MonitoringOverrides.ALERT_NAME).stream()
-                .filter(alert -> "true".equals(alert.path("labels").path("acceptance").asText()))
+                .filter(alert ->
+                        "true".equals(alert.path("labels").path("acceptance").asText()))
                 .toList();
     }
 }

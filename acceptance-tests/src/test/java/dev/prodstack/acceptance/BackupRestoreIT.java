@@ -80,50 +80,73 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
         Command.Result backup;
         List<Long> written;
         try (ConcurrentWriter writer = ConcurrentWriter.start()) {
-            backup = stack.script("scripts/backup-db.sh", "--dir", backups.toString()).timeout(Duration.ofMinutes(3)).run();
+            backup = stack.script("scripts/backup-db.sh", "--dir", backups.toString())
+                    .timeout(Duration.ofMinutes(3))
+                    .run();
             written = writer.stopAfter(WRITES_AFTER_BACKUP);
         }
         assertThat(backup.exitCode()).as("backup-db.sh:\n%s", backup.describe()).isZero();
         Path dump = Path.of(backup.lines().get(backup.lines().size() - 1));
         assertThat(dump).as("the dump named on stdout").exists();
         assertThat(Path.of(dump + ".sha256")).as("its checksum file").exists();
-        System.out.printf("BackupRestoreIT: backup %s (%d bytes) while a client wrote %d users%n", dump, Files.size(dump),
-                written.size());
-        assertThat(written).as("users written while the backup ran and after it").hasSizeGreaterThan(WRITES_AFTER_BACKUP);
+        System.out.printf(
+                "BackupRestoreIT: backup %s (%d bytes) while a client wrote %d users%n",
+                dump, Files.size(dump), written.size());
+        assertThat(written)
+                .as("users written while the backup ran and after it")
+                .hasSizeGreaterThan(WRITES_AFTER_BACKUP);
 
         Snapshot source = snapshot();
         long lastWritten = written.get(written.size() - 1);
-        assertThat(edge().get("/users/" + lastWritten).statusCode()).as("the last write, now cached").isEqualTo(200);
+        assertThat(edge().get("/users/" + lastWritten).statusCode())
+                .as("the last write, now cached")
+                .isEqualTo(200);
         assertThat(edge().get("/users/" + lastWritten).header("X-Cache")).isEqualTo("HIT");
 
         loseTheDatabaseVolume();
-        await("the api sees the empty, migrated database").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+        await("the api sees the empty, migrated database")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(snapshot().count()).isZero());
 
         Command.Result restore = stack.script("scripts/restore-db.sh", dump.toString(), "--yes-i-am-sure")
-                .timeout(Duration.ofMinutes(5)).run();
-        assertThat(restore.exitCode()).as("restore-db.sh:\n%s", restore.describe()).isZero();
+                .timeout(Duration.ofMinutes(5))
+                .run();
+        assertThat(restore.exitCode())
+                .as("restore-db.sh:\n%s", restore.describe())
+                .isZero();
 
         Snapshot restored = snapshot();
         long cut = restored.maxId();
-        System.out.printf("BackupRestoreIT: source %d users (max id %d), restored %d (max id %d); sha256 up to %d: source %s,"
-                + " restored %s%n", source.count(), source.maxId(), restored.count(), cut, cut, source.sha256(cut),
-                restored.sha256(cut));
-        assertThat(restored.rows()).as("every restored row, identical to its source row")
+        System.out.printf(
+                "BackupRestoreIT: source %d users (max id %d), restored %d (max id %d); sha256 up to %d: source %s,"
+                        + " restored %s%n",
+                source.count(), source.maxId(), restored.count(), cut, cut, source.sha256(cut), restored.sha256(cut));
+        assertThat(restored.rows())
+                .as("every restored row, identical to its source row")
                 .containsAllEntriesOf(source.rows().headMap(cut + 1))
                 .hasSize(source.rows().headMap(cut + 1).size());
         assertThat(restored.sha256(cut)).as("checksum up to the snapshot").isEqualTo(source.sha256(cut));
-        assertThat(restored.rows().keySet()).as("every row written before the backup began")
+        assertThat(restored.rows().keySet())
+                .as("every row written before the backup began")
                 .containsAll(beforeBackup.rows().keySet());
-        assertThat(cut).as("the writes made after the backup returned are not in it").isLessThan(lastWritten);
+        assertThat(cut)
+                .as("the writes made after the backup returned are not in it")
+                .isLessThan(lastWritten);
 
         assertThat(stack.containerIds("api")).as("the api was not restarted").isEqualTo(apiContainers);
-        assertThat(edge().get("/users/" + beforeBackup.maxId()).statusCode()).as("a restored user through nginx").isEqualTo(200);
+        assertThat(edge().get("/users/" + beforeBackup.maxId()).statusCode())
+                .as("a restored user through nginx")
+                .isEqualTo(200);
         assertThat(edge().get("/users/" + lastWritten).statusCode())
-                .as("a user cached before the loss but not in the backup: gone, not served from the cache").isEqualTo(404);
-        Response created = edge().contentType("application/json").body(newUserBody("afterrestore")).post("/users");
-        assertThat(created.statusCode()).as("writes after the restore (identity sequence restored too): %s",
-                created.asString()).isEqualTo(200);
+                .as("a user cached before the loss but not in the backup: gone, not served from the cache")
+                .isEqualTo(404);
+        Response created = edge().contentType("application/json")
+                .body(newUserBody("afterrestore"))
+                .post("/users");
+        assertThat(created.statusCode())
+                .as("writes after the restore (identity sequence restored too): %s", created.asString())
+                .isEqualTo(200);
     }
 
     /** One client creating users one after another on the api port until told to stop. */
@@ -143,8 +166,10 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
 
         private void write() {
             while (ids.size() < stopAt && !Thread.currentThread().isInterrupted()) {
-                Response response = given().spec(stack.apiDebugSpec()).contentType("application/json")
-                        .body(newUserBody("duringbackup")).post("/users");
+                Response response = given().spec(stack.apiDebugSpec())
+                        .contentType("application/json")
+                        .body(newUserBody("duringbackup"))
+                        .post("/users");
                 if (response.statusCode() == 200) {
                     ids.add(response.jsonPath().getLong("id"));
                 } else {
@@ -157,7 +182,9 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
         List<Long> stopAfter(int more) throws Exception {
             stopAt = ids.size() + more;
             loop.get(2, java.util.concurrent.TimeUnit.MINUTES);
-            assertThat(failures.get()).as("failed writes of the concurrent client").isZero();
+            assertThat(failures.get())
+                    .as("failed writes of the concurrent client")
+                    .isZero();
             return List.copyOf(ids);
         }
 
@@ -174,11 +201,24 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
     private static void createUsersInTheDatabase(int count) {
         long started = System.nanoTime();
         String prefix = unique("bulk");
-        Command.of("docker", "exec", stack.containerId("db"), "psql", "-v", "ON_ERROR_STOP=1", "-U", "prodstack",
-                        "-d", "prodstack", "-c", "INSERT INTO users (username, email) SELECT '" + prefix + "_' || n, '"
-                                + prefix + "_' || n || '@example.com' FROM generate_series(1, " + count + ") AS n")
-                .timeout(Duration.ofMinutes(2)).check();
-        System.out.printf("BackupRestoreIT: %d users inserted in %d ms%n", count, (System.nanoTime() - started) / 1_000_000);
+        Command.of(
+                        "docker",
+                        "exec",
+                        stack.containerId("db"),
+                        "psql",
+                        "-v",
+                        "ON_ERROR_STOP=1",
+                        "-U",
+                        "prodstack",
+                        "-d",
+                        "prodstack",
+                        "-c",
+                        "INSERT INTO users (username, email) SELECT '" + prefix + "_' || n, '" + prefix
+                                + "_' || n || '@example.com' FROM generate_series(1, " + count + ") AS n")
+                .timeout(Duration.ofMinutes(2))
+                .check();
+        System.out.printf(
+                "BackupRestoreIT: %d users inserted in %d ms%n", count, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Every user as the API lists them (keyset pages of 500), by id. */
@@ -186,18 +226,25 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
         java.util.SortedMap<Long, String> rows = new java.util.TreeMap<>();
         long after = 0;
         while (true) {
-            Response page = given().spec(stack.apiDebugSpec()).queryParam("limit", 500).queryParam("after", after)
+            Response page = given().spec(stack.apiDebugSpec())
+                    .queryParam("limit", 500)
+                    .queryParam("after", after)
                     .get("/users");
-            assertThat(page.statusCode()).as("GET /users: %s", Json.abbreviate(page.asString())).isEqualTo(200);
+            assertThat(page.statusCode())
+                    .as("GET /users: %s", Json.abbreviate(page.asString()))
+                    .isEqualTo(200);
             JsonNode users = Json.parse(page.asString());
             if (users.isEmpty()) {
                 return new Snapshot(rows);
             }
             for (JsonNode user : users) {
                 after = user.path("id").asLong();
-                rows.put(after, user.path("id").asText() + "|" + user.path("username").asText() + "|"
-                        + user.path("email").asText() + "|" + user.path("created_at").asText() + "|"
-                        + user.path("updated_at").asText());
+                rows.put(
+                        after,
+                        user.path("id").asText() + "|" + user.path("username").asText() + "|"
+                                + user.path("email").asText() + "|"
+                                + user.path("created_at").asText() + "|"
+                                + user.path("updated_at").asText());
             }
         }
     }
@@ -207,8 +254,10 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
         String db = stack.containerId("db");
         InspectContainerResponse inspection = Docker.inspect(db);
         String volume = inspection.getMounts().stream()
-                .filter(mount -> "/var/lib/postgresql/data".equals(mount.getDestination().getPath()))
-                .map(InspectContainerResponse.Mount::getName).findFirst()
+                .filter(mount ->
+                        "/var/lib/postgresql/data".equals(mount.getDestination().getPath()))
+                .map(InspectContainerResponse.Mount::getName)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("db has no volume at /var/lib/postgresql/data"));
         System.out.printf("BackupRestoreIT: removing the db container and its volume %s%n", volume);
 
@@ -220,16 +269,28 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
         }
         List<String> rm = new java.util.ArrayList<>(List.of("rm", "--stop", "--force"));
         rm.addAll(users);
-        stack.compose().command(rm.toArray(String[]::new)).timeout(Duration.ofMinutes(2)).check();
-        Command.of("docker", "volume", "rm", volume).timeout(Duration.ofSeconds(60)).check();
+        stack.compose()
+                .command(rm.toArray(String[]::new))
+                .timeout(Duration.ofMinutes(2))
+                .check();
+        Command.of("docker", "volume", "rm", volume)
+                .timeout(Duration.ofSeconds(60))
+                .check();
         List<String> up = new java.util.ArrayList<>(List.of("up", "-d", "--no-deps", "--no-build"));
         up.addAll(users);
-        stack.compose().command(up.toArray(String[]::new)).timeout(Duration.ofMinutes(2)).check();
+        stack.compose()
+                .command(up.toArray(String[]::new))
+                .timeout(Duration.ofMinutes(2))
+                .check();
         stack.waitHealthy(Duration.ofMinutes(2));
 
         // The one-shot migrate job applies the schema to the new, empty database.
         String migrate = stack.containerId("migrate");
-        Command.of("docker", "start", "--attach", migrate).timeout(Duration.ofMinutes(3)).check();
-        assertThat(AcceptanceStack.healthState(migrate)).as("migrate after the volume loss").isEqualTo("exited(0)");
+        Command.of("docker", "start", "--attach", migrate)
+                .timeout(Duration.ofMinutes(3))
+                .check();
+        assertThat(AcceptanceStack.healthState(migrate))
+                .as("migrate after the volume loss")
+                .isEqualTo("exited(0)");
     }
 }

@@ -25,8 +25,14 @@ class BadInputThroughEdgeIT extends AbstractAcceptanceTest {
     private static final Map<Integer, Integer> STATUSES = new TreeMap<>();
     private static long existingId;
 
-    record Case(String name, String method, String path, String contentType, String body, boolean admin,
-                Map<String, String> headers) {
+    record Case(
+            String name,
+            String method,
+            String path,
+            String contentType,
+            String body,
+            boolean admin,
+            Map<String, String> headers) {
 
         static Case post(String name, String body) {
             return new Case(name, "POST", "/users", "application/json", body, false, Map.of());
@@ -78,25 +84,56 @@ class BadInputThroughEdgeIT extends AbstractAcceptanceTest {
                 Case.post("username too short", "{\"username\":\"ab\",\"email\":\"a@example.com\"}"),
                 Case.post("username too long", "{\"username\":\"" + longName + "\",\"email\":\"a@example.com\"}"),
                 Case.post("username with spaces", "{\"username\":\"a b c\",\"email\":\"a@example.com\"}"),
-                Case.post("username sql injection", "{\"username\":\"x'; DROP TABLE users; --\",\"email\":\"a@example.com\"}"),
+                Case.post(
+                        "username sql injection",
+                        "{\"username\":\"x'; DROP TABLE users; --\",\"email\":\"a@example.com\"}"),
                 Case.post("username html", "{\"username\":\"<script>alert(1)</script>\",\"email\":\"a@example.com\"}"),
-                Case.post("username unicode", "{\"username\":\"\u00fc\u00f1\u00ee\u00e7\u00f8d\u00e9\",\"email\":\"a@example.com\"}"),
-                Case.post("username emoji", "{\"username\":\"\ud83d\ude00\ud83d\ude00\ud83d\ude00\",\"email\":\"a@example.com\"}"),
+                Case.post(
+                        "username unicode",
+                        "{\"username\":\"\u00fc\u00f1\u00ee\u00e7\u00f8d\u00e9\",\"email\":\"a@example.com\"}"),
+                Case.post(
+                        "username emoji",
+                        "{\"username\":\"\ud83d\ude00\ud83d\ude00\ud83d\ude00\",\"email\":\"a@example.com\"}"),
                 Case.post("username NUL", "{\"username\":\"abc\\u0000def\",\"email\":\"a@example.com\"}"),
                 Case.post("username newline", "{\"username\":\"abc\\ndef\",\"email\":\"a@example.com\"}"),
                 Case.post("email without at", "{\"username\":\"abc_def\",\"email\":\"example.com\"}"),
                 Case.post("email only at", "{\"username\":\"abc_def\",\"email\":\"@\"}"),
-                Case.post("email too long", "{\"username\":\"abc_def\",\"email\":\"" + "e".repeat(250) + "@example.com\"}"),
+                Case.post(
+                        "email too long",
+                        "{\"username\":\"abc_def\",\"email\":\"" + "e".repeat(250) + "@example.com\"}"),
                 Case.post("email with spaces", "{\"username\":\"abc_def\",\"email\":\"a b@example.com\"}"),
                 Case.post("email sql injection", "{\"username\":\"abc_def\",\"email\":\"a@b.com' OR '1'='1\"}"),
                 Case.post("unknown extra field id", "{\"id\":1,\"username\":\"\",\"email\":\"a@example.com\"}"),
-                Case.post("duplicate keys invalid last", "{\"username\":\"abc_def\",\"username\":\"\",\"email\":\"a@example.com\"}"),
+                Case.post(
+                        "duplicate keys invalid last",
+                        "{\"username\":\"abc_def\",\"username\":\"\",\"email\":\"a@example.com\"}"),
                 // wrong media types and methods
                 new Case("text/plain body", "POST", "/users", "text/plain", "username=abc", false, Map.of()),
-                new Case("form body", "POST", "/users", "application/x-www-form-urlencoded", "username=abc&email=a%40b.c", false, Map.of()),
-                new Case("xml body", "POST", "/users", "application/xml", "<user><username>abc</username></user>", false, Map.of()),
+                new Case(
+                        "form body",
+                        "POST",
+                        "/users",
+                        "application/x-www-form-urlencoded",
+                        "username=abc&email=a%40b.c",
+                        false,
+                        Map.of()),
+                new Case(
+                        "xml body",
+                        "POST",
+                        "/users",
+                        "application/xml",
+                        "<user><username>abc</username></user>",
+                        false,
+                        Map.of()),
                 new Case("no content type", "POST", "/users", null, "{\"username\":\"abc_def\"}", false, Map.of()),
-                new Case("json with bad charset", "POST", "/users", "application/json; charset=klingon", "{}", false, Map.of()),
+                new Case(
+                        "json with bad charset",
+                        "POST",
+                        "/users",
+                        "application/json; charset=klingon",
+                        "{}",
+                        false,
+                        Map.of()),
                 new Case("DELETE collection", "DELETE", "/users", null, null, true, Map.of()),
                 new Case("PUT collection", "PUT", "/users", "application/json", "{}", true, Map.of()),
                 new Case("POST to an item", "POST", "/users/{existing}", "application/json", "{}", false, Map.of()),
@@ -129,15 +166,49 @@ class BadInputThroughEdgeIT extends AbstractAcceptanceTest {
                 Case.patch("patch invalid email", "{\"email\":\"nope\"}"),
                 Case.patch("patch username too long", "{\"username\":\"" + longName + "\"}"),
                 Case.patch("patch array", "[]"),
-                new Case("put missing fields", "PUT", "/users/{existing}", "application/json", "{\"username\":\"abc_def\"}", true, Map.of()),
-                new Case("patch unknown id", "PATCH", "/users/987654321", "application/json", "{\"email\":\"z@example.com\"}", true, Map.of()),
+                new Case(
+                        "put missing fields",
+                        "PUT",
+                        "/users/{existing}",
+                        "application/json",
+                        "{\"username\":\"abc_def\"}",
+                        true,
+                        Map.of()),
+                new Case(
+                        "patch unknown id",
+                        "PATCH",
+                        "/users/987654321",
+                        "application/json",
+                        "{\"email\":\"z@example.com\"}",
+                        true,
+                        Map.of()),
                 new Case("delete id not a number", "DELETE", "/users/abc", null, null, true, Map.of()),
                 // hostile headers
-                new Case("malformed bearer", "DELETE", "/users/{existing}", null, null, false, Map.of("Authorization", "Bearer")),
-                new Case("basic auth instead of bearer", "DELETE", "/users/{existing}", null, null, false,
+                new Case(
+                        "malformed bearer",
+                        "DELETE",
+                        "/users/{existing}",
+                        null,
+                        null,
+                        false,
+                        Map.of("Authorization", "Bearer")),
+                new Case(
+                        "basic auth instead of bearer",
+                        "DELETE",
+                        "/users/{existing}",
+                        null,
+                        null,
+                        false,
                         Map.of("Authorization", "Basic YWRtaW46YWRtaW4=")),
                 new Case("huge header", "GET", "/health", null, null, false, Map.of("X-Junk", "j".repeat(20000))),
-                new Case("accepts only html", "GET", "/users/{existing}", null, null, false, Map.of("Accept", "text/html"))));
+                new Case(
+                        "accepts only html",
+                        "GET",
+                        "/users/{existing}",
+                        null,
+                        null,
+                        false,
+                        Map.of("Accept", "text/html"))));
         return cases;
     }
 
@@ -170,11 +241,15 @@ class BadInputThroughEdgeIT extends AbstractAcceptanceTest {
             STATUSES.merge(status, 1, Integer::sum);
         }
         String what = c.method() + " " + abbreviate(path) + " (" + c.name() + ")";
-        assertThat(status).as("%s: no 5xx; body %s", what, abbreviate(response.asString())).isLessThan(500);
+        assertThat(status)
+                .as("%s: no 5xx; body %s", what, abbreviate(response.asString()))
+                .isLessThan(500);
         if (status >= 400 && !"HEAD".equals(c.method())) {
             EdgeAssertions.assertJsonErrorBody(response, what);
         }
-        assertThat(response.getHeader("X-Request-ID")).as("%s: request id", what).isNotBlank();
+        assertThat(response.getHeader("X-Request-ID"))
+                .as("%s: request id", what)
+                .isNotBlank();
     }
 
     private static String abbreviate(String text) {

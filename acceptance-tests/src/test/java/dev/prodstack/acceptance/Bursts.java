@@ -21,12 +21,10 @@ final class Bursts {
 
     static final int REQUESTS = 48;
 
-    private Bursts() {
-    }
+    private Bursts() {}
 
     /** The responses of one burst and how long it took to send them all. */
-    record Timed(List<Response> responses, Duration elapsed) {
-    }
+    record Timed(List<Response> responses, Duration elapsed) {}
 
     /** Fires the burst at {@code path} and returns every response, in completion order of submission. */
     static List<Response> burst(AcceptanceStack stack, String path) {
@@ -41,7 +39,8 @@ final class Bursts {
             long start = System.nanoTime();
             List<Future<Response>> futures = new ArrayList<>();
             for (int i = 0; i < REQUESTS; i++) {
-                futures.add(pool.submit(() -> given().spec(stack.edgeUnthrottledSpec()).get(path)));
+                futures.add(pool.submit(
+                        () -> given().spec(stack.edgeUnthrottledSpec()).get(path)));
             }
             List<Response> responses = new ArrayList<>();
             for (Future<Response> future : futures) {

@@ -26,7 +26,9 @@ class CachingIT extends AbstractAcceptanceTest {
         command[0] = "redis-cli";
         System.arraycopy(arguments, 0, command, 1, arguments.length);
         Command.Result result = Docker.exec(stack.containerId("cache"), command);
-        assertThat(result.exitCode()).as("redis-cli %s: %s", String.join(" ", arguments), result.stderr()).isZero();
+        assertThat(result.exitCode())
+                .as("redis-cli %s: %s", String.join(" ", arguments), result.stderr())
+                .isZero();
         return result.stdout().strip();
     }
 
@@ -39,14 +41,20 @@ class CachingIT extends AbstractAcceptanceTest {
         Response second = edge().get("/users/" + id);
 
         assertThat(first.statusCode()).isEqualTo(200);
-        assertThat(first.getHeader("X-Cache")).as("first read after the entry was dropped").isEqualTo("MISS");
+        assertThat(first.getHeader("X-Cache"))
+                .as("first read after the entry was dropped")
+                .isEqualTo("MISS");
         assertThat(second.getHeader("X-Cache")).as("second read").isEqualTo("HIT");
         assertThat(second.asString()).as("a hit returns the same body").isEqualTo(first.asString());
 
         long ttl = Long.parseLong(redisCli("TTL", cacheKey(id)));
         int maxTtl = Integer.parseInt(stack.environment().getOrDefault("CACHE_TTL_SECONDS", "300"));
-        assertThat(ttl).as("TTL of %s (-2 = no key, -1 = no expiry)", cacheKey(id)).isGreaterThan(0).isLessThanOrEqualTo(maxTtl);
-        assertThat(redisCli("GET", cacheKey(id))).as("the cached value is the user's JSON")
+        assertThat(ttl)
+                .as("TTL of %s (-2 = no key, -1 = no expiry)", cacheKey(id))
+                .isGreaterThan(0)
+                .isLessThanOrEqualTo(maxTtl);
+        assertThat(redisCli("GET", cacheKey(id)))
+                .as("the cached value is the user's JSON")
                 .contains("\"id\":" + id);
     }
 
@@ -57,13 +65,21 @@ class CachingIT extends AbstractAcceptanceTest {
         assertThat(edge().get("/users/" + id).getHeader("X-Cache")).isEqualTo("HIT");
         String email = unique("changed") + "@example.com";
 
-        Response patched = admin().contentType("application/json").body(Map.of("email", email)).patch("/users/" + id);
+        Response patched = admin().contentType("application/json")
+                .body(Map.of("email", email))
+                .patch("/users/" + id);
         assertThat(patched.statusCode()).as("PATCH: %s", patched.asString()).isEqualTo(200);
 
         Response after = edge().get("/users/" + id);
-        assertThat(after.jsonPath().getString("email")).as("no stale cached email after the update").isEqualTo(email);
-        assertThat(after.getHeader("X-Cache")).as("the first read after an update").isEqualTo("MISS");
-        assertThat(edge().get("/users/" + id).getHeader("X-Cache")).as("then cached again").isEqualTo("HIT");
+        assertThat(after.jsonPath().getString("email"))
+                .as("no stale cached email after the update")
+                .isEqualTo(email);
+        assertThat(after.getHeader("X-Cache"))
+                .as("the first read after an update")
+                .isEqualTo("MISS");
+        assertThat(edge().get("/users/" + id).getHeader("X-Cache"))
+                .as("then cached again")
+                .isEqualTo("HIT");
     }
 
     @Test
@@ -71,12 +87,18 @@ class CachingIT extends AbstractAcceptanceTest {
         long id = createUser("cachedel");
         edge().get("/users/" + id);
         edge().get("/users/" + id);
-        assertThat(redisCli("EXISTS", cacheKey(id))).as("cached before the delete").isEqualTo("1");
+        assertThat(redisCli("EXISTS", cacheKey(id)))
+                .as("cached before the delete")
+                .isEqualTo("1");
 
         assertThat(admin().delete("/users/" + id).statusCode()).isIn(200, 204);
 
-        assertThat(redisCli("EXISTS", cacheKey(id))).as("the entry is gone with the user").isEqualTo("0");
-        assertThat(edge().get("/users/" + id).statusCode()).as("no cached ghost").isEqualTo(404);
+        assertThat(redisCli("EXISTS", cacheKey(id)))
+                .as("the entry is gone with the user")
+                .isEqualTo("0");
+        assertThat(edge().get("/users/" + id).statusCode())
+                .as("no cached ghost")
+                .isEqualTo(404);
     }
 
     @Test

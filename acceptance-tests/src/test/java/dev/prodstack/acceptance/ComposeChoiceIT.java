@@ -42,8 +42,14 @@ class ComposeChoiceIT {
     static void installTheShim() throws IOException {
         withShim = Files.createDirectories(work.resolve("docker-config-shim"));
         withoutShim = Files.createDirectories(work.resolve("docker-config-empty"));
-        Command.of("bash", Repo.path("scripts/dev/compose-v2-shim.sh").toString(), "install",
-                "--dir", withShim.resolve("cli-plugins").toString()).timeout(Duration.ofSeconds(60)).check();
+        Command.of(
+                        "bash",
+                        Repo.path("scripts/dev/compose-v2-shim.sh").toString(),
+                        "install",
+                        "--dir",
+                        withShim.resolve("cli-plugins").toString())
+                .timeout(Duration.ofSeconds(60))
+                .check();
     }
 
     /** The links to host programs go first: @TempDir's clean-up warns once per link it meets. */
@@ -57,13 +63,16 @@ class ComposeChoiceIT {
     }
 
     static Stream<Path> dockerClis() {
-        return Stream.of("/usr/local/bin/docker", "/usr/bin/docker").map(Path::of).filter(Files::isExecutable);
+        return Stream.of("/usr/local/bin/docker", "/usr/bin/docker")
+                .map(Path::of)
+                .filter(Files::isExecutable);
     }
 
     @ParameterizedTest(name = "through {0}")
     @MethodSource("dockerClis")
     void theScriptsTakeComposeV2WhenDockerComposeAnswers(Path dockerCli) throws IOException {
-        Path bin = Files.createDirectories(work.resolve("bin-" + dockerCli.getParent().getFileName()));
+        Path bin = Files.createDirectories(
+                work.resolve("bin-" + dockerCli.getParent().getFileName()));
         Files.deleteIfExists(bin.resolve("docker"));
         Files.createSymbolicLink(bin.resolve("docker"), dockerCli);
         Map<String, String> environment = environment(withShim, "auto");
@@ -71,13 +80,15 @@ class ComposeChoiceIT {
 
         Command.Result version = stack(environment, "compose", "--", "version", "--short");
         assertThat(StackScript.composeUsed(version)).as(version.describe()).contains(SHIM);
-        assertThat(version.stdout().strip()).as("`docker compose version --short` answered by the plugin")
+        assertThat(version.stdout().strip())
+                .as("`docker compose version --short` answered by the plugin")
                 .isEqualTo("2.99.0-prodstack-shim");
 
         Command.Result services = stack(environment, "compose", "--monitoring", "--", "config", "--services");
         assertThat(services.exitCode()).as(services.describe()).isZero();
         assertThat(StackScript.composeUsed(services)).contains(SHIM);
-        assertThat(services.lines()).as("services of the stack and the overlay, as compose read them")
+        assertThat(services.lines())
+                .as("services of the stack and the overlay, as compose read them")
                 .contains("proxy", "api", "migrate", "db", "cache", "prometheus", "alertmanager");
     }
 
@@ -105,7 +116,8 @@ class ComposeChoiceIT {
         for (Path dockerConfig : List.of(withoutShim, withShim)) {
             Command.Result version = stack(environment(dockerConfig, "v1"), "compose", "--", "version", "--short");
             assertThat(version.exitCode()).as(version.describe()).isZero();
-            assertThat(StackScript.composeUsed(version).orElse("")).as(version.describe())
+            assertThat(StackScript.composeUsed(version).orElse(""))
+                    .as(version.describe())
                     .startsWith("docker-compose (v1.");
             assertThat(version.stdout().strip()).startsWith("1.");
         }
@@ -117,7 +129,8 @@ class ComposeChoiceIT {
         environment.put("PATH", pathWithout("docker", "docker-compose").toString());
         Command.Result neither = stack(environment, "compose", "--", "version");
         assertThat(neither.exitCode()).as(neither.describe()).isEqualTo(1);
-        assertThat(neither.stderr()).as(neither.describe())
+        assertThat(neither.stderr())
+                .as(neither.describe())
                 .contains("Compose v2 ('docker compose')", "Compose v1 ('docker-compose')", "docker-compose-plugin");
 
         environment.put("PRODSTACK_COMPOSE", "v2");
@@ -142,7 +155,9 @@ class ComposeChoiceIT {
     }
 
     private static Command.Result stack(Map<String, String> environment, String... arguments) {
-        return StackScript.command(environment, List.of(arguments)).timeout(Duration.ofMinutes(2)).run();
+        return StackScript.command(environment, List.of(arguments))
+                .timeout(Duration.ofMinutes(2))
+                .run();
     }
 
     /** A PATH holding every program of this one except the named ones (symbolic links in one directory). */
@@ -157,7 +172,8 @@ class ComposeChoiceIT {
             try (Stream<Path> programs = Files.list(dir)) {
                 for (Path program : (Iterable<Path>) programs::iterator) {
                     Path link = farm.resolve(program.getFileName().toString());
-                    if (!skip.contains(program.getFileName().toString()) && Files.isExecutable(program)
+                    if (!skip.contains(program.getFileName().toString())
+                            && Files.isExecutable(program)
                             && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                         Files.createSymbolicLink(link, program.toAbsolutePath());
                     }

@@ -41,21 +41,28 @@ class ContainerHardeningIT extends AbstractAcceptanceTest {
             String name = Docker.service(container) + " (" + Docker.name(container) + ")";
             String id = container.getId();
             if (ROOT_WITHOUT_CAPABILITIES.contains(Docker.service(container))) {
-                return DynamicContainer.dynamicContainer(name, Stream.of(
-                        DynamicTest.dynamicTest("uid 0 without any capability", () -> processesHaveNoCapability(id, name)),
-                        DynamicTest.dynamicTest("Docker's logs mounted read-only", () -> dockerLogsReadOnly(id, name)),
-                        DynamicTest.dynamicTest("read-only root filesystem", () -> readOnlyRoot(id, name)),
-                        DynamicTest.dynamicTest("no-new-privileges", () -> noNewPrivileges(id, name)),
-                        DynamicTest.dynamicTest("capabilities: drop ALL", () -> capabilitiesDropped(id, name)),
-                        DynamicTest.dynamicTest("resource limits", () -> resourceLimits(id, name))));
+                return DynamicContainer.dynamicContainer(
+                        name,
+                        Stream.of(
+                                DynamicTest.dynamicTest(
+                                        "uid 0 without any capability", () -> processesHaveNoCapability(id, name)),
+                                DynamicTest.dynamicTest(
+                                        "Docker's logs mounted read-only", () -> dockerLogsReadOnly(id, name)),
+                                DynamicTest.dynamicTest("read-only root filesystem", () -> readOnlyRoot(id, name)),
+                                DynamicTest.dynamicTest("no-new-privileges", () -> noNewPrivileges(id, name)),
+                                DynamicTest.dynamicTest("capabilities: drop ALL", () -> capabilitiesDropped(id, name)),
+                                DynamicTest.dynamicTest("resource limits", () -> resourceLimits(id, name))));
             }
-            return DynamicContainer.dynamicContainer(name, Stream.of(
-                    DynamicTest.dynamicTest("configured user is not root", () -> configuredUserIsNotRoot(id, name)),
-                    DynamicTest.dynamicTest("processes run as non-root", () -> processesAreNotRoot(id, name)),
-                    DynamicTest.dynamicTest("read-only root filesystem", () -> readOnlyRoot(id, name)),
-                    DynamicTest.dynamicTest("no-new-privileges", () -> noNewPrivileges(id, name)),
-                    DynamicTest.dynamicTest("capabilities: drop ALL", () -> capabilitiesDropped(id, name)),
-                    DynamicTest.dynamicTest("resource limits", () -> resourceLimits(id, name))));
+            return DynamicContainer.dynamicContainer(
+                    name,
+                    Stream.of(
+                            DynamicTest.dynamicTest(
+                                    "configured user is not root", () -> configuredUserIsNotRoot(id, name)),
+                            DynamicTest.dynamicTest("processes run as non-root", () -> processesAreNotRoot(id, name)),
+                            DynamicTest.dynamicTest("read-only root filesystem", () -> readOnlyRoot(id, name)),
+                            DynamicTest.dynamicTest("no-new-privileges", () -> noNewPrivileges(id, name)),
+                            DynamicTest.dynamicTest("capabilities: drop ALL", () -> capabilitiesDropped(id, name)),
+                            DynamicTest.dynamicTest("resource limits", () -> resourceLimits(id, name))));
         });
     }
 
@@ -69,18 +76,27 @@ class ContainerHardeningIT extends AbstractAcceptanceTest {
     private static void processesAreNotRoot(String id, String name) {
         InspectContainerResponse inspection = Docker.inspect(id);
         if (!Boolean.TRUE.equals(inspection.getState().getRunning())) {
-            System.out.printf("ContainerHardeningIT: %s is not running (%s), live checks skipped%n", name,
-                    inspection.getState().getStatus());
+            System.out.printf(
+                    "ContainerHardeningIT: %s is not running (%s), live checks skipped%n",
+                    name, inspection.getState().getStatus());
             return;
         }
         // docker top reads the host's view, so it works for images without an `id` binary too.
-        Command.Result top = Command.of("docker", "top", id, "-eo", "uid,pid,comm").timeout(Duration.ofSeconds(30)).check();
+        Command.Result top = Command.of("docker", "top", id, "-eo", "uid,pid,comm")
+                .timeout(Duration.ofSeconds(30))
+                .check();
         List<String> processes = top.lines().stream().skip(1).toList();
-        assertThat(processes).as("%s processes", name).isNotEmpty()
-                .allSatisfy(line -> assertThat(line.split("\\s+")[0]).as("%s process %s", name, line).isNotEqualTo("0"));
+        assertThat(processes)
+                .as("%s processes", name)
+                .isNotEmpty()
+                .allSatisfy(line -> assertThat(line.split("\\s+")[0])
+                        .as("%s process %s", name, line)
+                        .isNotEqualTo("0"));
         Command.Result idCommand = Docker.exec(id, "id", "-u");
         if (idCommand.ok()) {
-            assertThat(idCommand.stdout().strip()).as("%s: docker exec id -u", name).isNotEqualTo("0");
+            assertThat(idCommand.stdout().strip())
+                    .as("%s: docker exec id -u", name)
+                    .isNotEqualTo("0");
         } else {
             System.out.printf("ContainerHardeningIT: %s has no `id` binary; checked with docker top only%n", name);
         }
@@ -88,9 +104,17 @@ class ContainerHardeningIT extends AbstractAcceptanceTest {
 
     /** Every process's effective, permitted, inheritable, ambient and bounding sets are empty. */
     private static void processesHaveNoCapability(String id, String name) {
-        assertThat(Boolean.TRUE.equals(Docker.inspect(id).getState().getRunning())).as("%s running", name).isTrue();
-        Command.Result top = Command.of("docker", "top", id, "-eo", "pid").timeout(Duration.ofSeconds(30)).check();
-        List<String> pids = top.lines().stream().skip(1).map(String::strip).filter(line -> !line.isEmpty()).toList();
+        assertThat(Boolean.TRUE.equals(Docker.inspect(id).getState().getRunning()))
+                .as("%s running", name)
+                .isTrue();
+        Command.Result top = Command.of("docker", "top", id, "-eo", "pid")
+                .timeout(Duration.ofSeconds(30))
+                .check();
+        List<String> pids = top.lines().stream()
+                .skip(1)
+                .map(String::strip)
+                .filter(line -> !line.isEmpty())
+                .toList();
         assertThat(pids).as("%s processes", name).isNotEmpty();
         for (String pid : pids) {
             List<String> status;
@@ -100,30 +124,42 @@ class ContainerHardeningIT extends AbstractAcceptanceTest {
             } catch (java.io.IOException gone) {
                 continue; // exited since docker top listed it
             }
-            List<String> capabilities = status.stream().filter(line -> line.matches("Cap(Inh|Prm|Eff|Bnd|Amb):.*")).toList();
-            assertThat(capabilities).as("%s pid %s capability sets", name, pid).hasSize(5)
-                    .allSatisfy(line -> assertThat(line).as("%s pid %s", name, pid).matches("Cap...:\\s+0+"));
+            List<String> capabilities = status.stream()
+                    .filter(line -> line.matches("Cap(Inh|Prm|Eff|Bnd|Amb):.*"))
+                    .toList();
+            assertThat(capabilities)
+                    .as("%s pid %s capability sets", name, pid)
+                    .hasSize(5)
+                    .allSatisfy(
+                            line -> assertThat(line).as("%s pid %s", name, pid).matches("Cap...:\\s+0+"));
         }
     }
 
     private static void dockerLogsReadOnly(String id, String name) {
-        assertThat(Docker.inspect(id).getMounts()).as("%s mounts", name)
+        assertThat(Docker.inspect(id).getMounts())
+                .as("%s mounts", name)
                 .anySatisfy(mount -> {
                     assertThat(mount.getDestination().getPath()).isEqualTo("/var/lib/docker/containers");
                     assertThat(mount.getRW()).as("read-write").isFalse();
                 })
                 .allSatisfy(mount -> assertThat(mount.getRW() == Boolean.FALSE || mount.getName() != null)
-                        .as("%s: only its queue volume is writable, bind mount %s is not", name, mount.getDestination()).isTrue());
+                        .as("%s: only its queue volume is writable, bind mount %s is not", name, mount.getDestination())
+                        .isTrue());
     }
 
     private static void readOnlyRoot(String id, String name) {
-        assertThat(Docker.inspect(id).getHostConfig().getReadonlyRootfs()).as("%s HostConfig.ReadonlyRootfs", name).isTrue();
+        assertThat(Docker.inspect(id).getHostConfig().getReadonlyRootfs())
+                .as("%s HostConfig.ReadonlyRootfs", name)
+                .isTrue();
     }
 
     private static void noNewPrivileges(String id, String name) {
         List<String> options = Docker.inspect(id).getHostConfig().getSecurityOpts();
-        assertThat(options).as("%s HostConfig.SecurityOpt", name).isNotNull()
-                .anySatisfy(option -> assertThat(option).isIn("no-new-privileges", "no-new-privileges:true", "no-new-privileges=true"));
+        assertThat(options)
+                .as("%s HostConfig.SecurityOpt", name)
+                .isNotNull()
+                .anySatisfy(option -> assertThat(option)
+                        .isIn("no-new-privileges", "no-new-privileges:true", "no-new-privileges=true"));
     }
 
     private static void capabilitiesDropped(String id, String name) {
@@ -134,9 +170,15 @@ class ContainerHardeningIT extends AbstractAcceptanceTest {
         if (added != null && added.length > 0) {
             System.out.printf("ContainerHardeningIT: %s adds back %s%n", name, Arrays.toString(added));
         }
-        assertThat(added == null ? new Capability[0] : added).as("%s HostConfig.CapAdd (only what a process proves it needs)", name)
-                .doesNotContain(Capability.SYS_ADMIN, Capability.NET_ADMIN, Capability.SYS_PTRACE, Capability.DAC_OVERRIDE,
-                        Capability.SETUID, Capability.SETGID);
+        assertThat(added == null ? new Capability[0] : added)
+                .as("%s HostConfig.CapAdd (only what a process proves it needs)", name)
+                .doesNotContain(
+                        Capability.SYS_ADMIN,
+                        Capability.NET_ADMIN,
+                        Capability.SYS_PTRACE,
+                        Capability.DAC_OVERRIDE,
+                        Capability.SETUID,
+                        Capability.SETGID);
     }
 
     private static void resourceLimits(String id, String name) {

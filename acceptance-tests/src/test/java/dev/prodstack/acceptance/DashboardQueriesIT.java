@@ -30,10 +30,10 @@ import org.junit.jupiter.api.TestFactory;
 @Order(300)
 class DashboardQueriesIT extends AbstractAcceptanceTest {
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?|\\[\\[([A-Za-z0-9_]+)]]");
+    private static final Pattern VARIABLE =
+            Pattern.compile("\\$\\{?([A-Za-z_][A-Za-z0-9_]*)}?|\\[\\[([A-Za-z0-9_]+)]]");
 
-    record PanelQuery(String dashboard, String panel, String expr) {
-    }
+    record PanelQuery(String dashboard, String panel, String expr) {}
 
     private static Prometheus prometheus;
 
@@ -60,33 +60,44 @@ class DashboardQueriesIT extends AbstractAcceptanceTest {
         Path directory = Repo.path("monitoring/grafana/dashboards");
         List<Path> dashboards;
         try (Stream<Path> files = Files.list(directory)) {
-            dashboards = files.filter(file -> file.toString().endsWith(".json")).sorted().toList();
+            dashboards = files.filter(file -> file.toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
         }
         assertThat(dashboards).as("dashboards in %s", directory).isNotEmpty();
         return dashboards.stream().map(file -> {
             List<PanelQuery> queries = panelQueries(file);
-            return DynamicContainer.dynamicContainer(file.getFileName().toString(), queries.stream().map(query ->
-                    DynamicTest.dynamicTest(query.panel() + ": " + query.expr(), () -> check(query))));
+            return DynamicContainer.dynamicContainer(
+                    file.getFileName().toString(),
+                    queries.stream()
+                            .map(query ->
+                                    DynamicTest.dynamicTest(query.panel() + ": " + query.expr(), () -> check(query))));
         });
     }
 
     private static void check(PanelQuery query) {
         String promql = substitute(query.expr());
         int[] series = new int[1];
-        await(query.dashboard() + " / " + query.panel() + " has data").atMost(Duration.ofSeconds(30))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        await(query.dashboard() + " / " + query.panel() + " has data")
+                .atMost(Duration.ofSeconds(30))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
                     JsonNode result = prometheus.queryRange(promql, 300, 15);
                     series[0] = result.size();
                     assertThat(result.size()).as("series for %s", promql).isPositive();
                 });
-        System.out.printf("DashboardQueriesIT: %-22s %-45s %3d series  %s%n", query.dashboard(), query.panel(), series[0],
-                promql);
+        System.out.printf(
+                "DashboardQueriesIT: %-22s %-45s %3d series  %s%n",
+                query.dashboard(), query.panel(), series[0], promql);
     }
 
     /** Grafana's built-ins get the values Grafana would use at a 15 s scrape interval; "All" = any value. */
     static String substitute(String expr) {
-        return VARIABLE.matcher(expr.replace("$__rate_interval", "1m").replace("${__rate_interval}", "1m")
-                        .replace("$__interval", "30s").replace("$__range", "5m"))
+        return VARIABLE.matcher(expr.replace("$__rate_interval", "1m")
+                        .replace("${__rate_interval}", "1m")
+                        .replace("$__interval", "30s")
+                        .replace("$__range", "5m"))
                 .replaceAll(".+");
     }
 
@@ -108,7 +119,10 @@ class DashboardQueriesIT extends AbstractAcceptanceTest {
         for (JsonNode panel : panels) {
             for (JsonNode target : panel.path("targets")) {
                 if (target.hasNonNull("expr") && !target.path("hide").asBoolean(false)) {
-                    queries.add(new PanelQuery(dashboard, panel.path("title").asText("?"), target.get("expr").asText()));
+                    queries.add(new PanelQuery(
+                            dashboard,
+                            panel.path("title").asText("?"),
+                            target.get("expr").asText()));
                 }
             }
             collect(panel.path("panels"), dashboard, queries);

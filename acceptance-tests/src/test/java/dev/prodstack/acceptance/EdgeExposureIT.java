@@ -30,25 +30,50 @@ class EdgeExposureIT extends AbstractAcceptanceTest {
      * Services allowed to publish on 127.0.0.1 only; "api" only through the acceptance override's debug port;
      * "log-store" is the log store's operator port (no security plugin: never beyond loopback).
      */
-    private static final Set<String> LOOPBACK_ONLY = Set.of("prometheus", "alertmanager", "grafana", "api", "log-store");
+    private static final Set<String> LOOPBACK_ONLY =
+            Set.of("prometheus", "alertmanager", "grafana", "api", "log-store");
     /** nginx's ops listener (serves /metrics): loopback only, if published at all. */
     private static final int OPS_LISTENER = 8444;
 
     @ParameterizedTest
-    @ValueSource(strings = {"/metrics", "/metrics/", "/METRICS", "/metrics;x=1", "/metrics/prometheus",
-        "/users/..;/metrics", "/%6Detrics", "/./metrics", "//metrics", "/metrics?format=prometheus",
-        "/metrics%3B", "/users/../metrics"})
+    @ValueSource(
+            strings = {
+                "/metrics",
+                "/metrics/",
+                "/METRICS",
+                "/metrics;x=1",
+                "/metrics/prometheus",
+                "/users/..;/metrics",
+                "/%6Detrics",
+                "/./metrics",
+                "//metrics",
+                "/metrics?format=prometheus",
+                "/metrics%3B",
+                "/users/../metrics"
+            })
     void app_metrics_are_not_public(String path) {
         Response response = edge().urlEncodingEnabled(false).get(path);
 
-        assertThat(response.statusCode()).as("GET %s through nginx: %s", path, response.asString()).isIn(400, 404);
-        assertThat(response.asString()).as("no metrics leak for %s", path)
-                .doesNotContain("requests_total").doesNotContain("jvm_");
+        assertThat(response.statusCode())
+                .as("GET %s through nginx: %s", path, response.asString())
+                .isIn(400, 404);
+        assertThat(response.asString())
+                .as("no metrics leak for %s", path)
+                .doesNotContain("requests_total")
+                .doesNotContain("jvm_");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/healthcheck", "/ping", "/threads", "/tasks/gc", "/tasks/log-level",
-        "/admin/healthcheck", "/metrics/prometheus"})
+    @ValueSource(
+            strings = {
+                "/healthcheck",
+                "/ping",
+                "/threads",
+                "/tasks/gc",
+                "/tasks/log-level",
+                "/admin/healthcheck",
+                "/metrics/prometheus"
+            })
     void admin_endpoints_are_not_reachable_through_nginx(String path) {
         Response get = edge().get(path);
         Response post = edge().post(path);
@@ -64,18 +89,23 @@ class EdgeExposureIT extends AbstractAcceptanceTest {
         for (Container container : Docker.containers(stack.project())) {
             String service = Docker.service(container);
             InspectContainerResponse inspection = Docker.inspect(container.getId());
-            Map<ExposedPort, Ports.Binding[]> bindings = inspection.getNetworkSettings().getPorts().getBindings();
+            Map<ExposedPort, Ports.Binding[]> bindings =
+                    inspection.getNetworkSettings().getPorts().getBindings();
             bindings.forEach((port, hostBindings) -> {
                 if (hostBindings == null) {
                     return;
                 }
                 for (Ports.Binding binding : hostBindings) {
-                    String hostIp = binding.getHostIp() == null || binding.getHostIp().isEmpty() ? "0.0.0.0" : binding.getHostIp();
+                    String hostIp =
+                            binding.getHostIp() == null || binding.getHostIp().isEmpty()
+                                    ? "0.0.0.0"
+                                    : binding.getHostIp();
                     String published = service + " " + port + " -> " + hostIp + ":" + binding.getHostPortSpec();
                     System.out.println("EdgeExposureIT: published " + published);
                     boolean loopback = "127.0.0.1".equals(hostIp);
                     boolean allowed = "proxy".equals(service) && (port.getPort() != OPS_LISTENER || loopback)
-                            || LOOPBACK_ONLY.contains(service) && loopback
+                            || LOOPBACK_ONLY.contains(service)
+                                    && loopback
                                     && (!"api".equals(service) || port.getPort() == 8000);
                     if (!allowed) {
                         findings.add(published);
@@ -83,17 +113,22 @@ class EdgeExposureIT extends AbstractAcceptanceTest {
                 }
             });
         }
-        assertThat(findings).as("ports published beyond the proxy and loopback-only monitoring").isEmpty();
+        assertThat(findings)
+                .as("ports published beyond the proxy and loopback-only monitoring")
+                .isEmpty();
     }
 
     @Test
     void database_cache_and_admin_port_are_never_published() {
         for (String service : List.of("db", "cache", "api")) {
             for (String id : stack.containerIds(service)) {
-                Map<ExposedPort, Ports.Binding[]> bindings = Docker.inspect(id).getNetworkSettings().getPorts().getBindings();
+                Map<ExposedPort, Ports.Binding[]> bindings =
+                        Docker.inspect(id).getNetworkSettings().getPorts().getBindings();
                 bindings.forEach((port, hostBindings) -> {
                     if (!"api".equals(service) || port.getPort() == 8081) {
-                        assertThat(hostBindings).as("%s %s is not published", service, port).isNullOrEmpty();
+                        assertThat(hostBindings)
+                                .as("%s %s is not published", service, port)
+                                .isNullOrEmpty();
                     }
                 });
             }
@@ -103,23 +138,40 @@ class EdgeExposureIT extends AbstractAcceptanceTest {
     @Test
     void backend_network_is_internal_and_data_services_only_on_it() {
         String backend = stack.project() + "_backend";
-        Boolean internal = Docker.client().inspectNetworkCmd().withNetworkId(backend).exec().getInternal();
-        assertThat(internal).as("%s is internal: true (no route out of the host)", backend).isTrue();
+        Boolean internal = Docker.client()
+                .inspectNetworkCmd()
+                .withNetworkId(backend)
+                .exec()
+                .getInternal();
+        assertThat(internal)
+                .as("%s is internal: true (no route out of the host)", backend)
+                .isTrue();
         for (String service : List.of("db", "cache")) {
-            Map<String, ContainerNetwork> networks = Docker.inspect(stack.containerId(service)).getNetworkSettings().getNetworks();
+            Map<String, ContainerNetwork> networks = Docker.inspect(stack.containerId(service))
+                    .getNetworkSettings()
+                    .getNetworks();
             assertThat(networks.keySet()).as("networks of %s", service).containsExactly(backend);
         }
-        Map<String, ContainerNetwork> proxyNetworks = Docker.inspect(stack.containerId("proxy")).getNetworkSettings().getNetworks();
-        assertThat(proxyNetworks.keySet()).as("nginx is not on the backend network").doesNotContain(backend);
+        Map<String, ContainerNetwork> proxyNetworks =
+                Docker.inspect(stack.containerId("proxy")).getNetworkSettings().getNetworks();
+        assertThat(proxyNetworks.keySet())
+                .as("nginx is not on the backend network")
+                .doesNotContain(backend);
     }
 
     @Test
     void logging_network_is_internal_and_the_shipper_on_no_other() {
         String logging = stack.project() + "_logging";
-        Boolean internal = Docker.client().inspectNetworkCmd().withNetworkId(logging).exec().getInternal();
+        Boolean internal = Docker.client()
+                .inspectNetworkCmd()
+                .withNetworkId(logging)
+                .exec()
+                .getInternal();
         assertThat(internal).as("%s is internal: true", logging).isTrue();
         for (String service : List.of("log-shipper", "log-retention")) {
-            Map<String, ContainerNetwork> networks = Docker.inspect(stack.containerId(service)).getNetworkSettings().getNetworks();
+            Map<String, ContainerNetwork> networks = Docker.inspect(stack.containerId(service))
+                    .getNetworkSettings()
+                    .getNetworks();
             assertThat(networks.keySet()).as("networks of %s", service).containsExactly(logging);
         }
     }

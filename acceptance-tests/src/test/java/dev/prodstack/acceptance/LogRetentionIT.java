@@ -28,20 +28,26 @@ class LogRetentionIT extends AbstractAcceptanceTest {
         LogStore store = LogStore.of(stack);
         int days = Integer.parseInt(stack.environment().getOrDefault("LOG_RETENTION_DAYS", "7"));
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        String expired = LogStore.INDICES.replace("*", today.minusDays(days + 1L).format(DAY));
+        String expired =
+                LogStore.INDICES.replace("*", today.minusDays(days + 1L).format(DAY));
         String ancient = LogStore.INDICES.replace("*", "2000.01.01");
         String oldestKept = LogStore.INDICES.replace("*", today.minusDays(days).format(DAY));
         String current = LogStore.INDICES.replace("*", today.format(DAY));
-        String otherName = "prodstack-logs-archive-" + today.minusDays(days + 30L).format(DAY);
+        String otherName =
+                "prodstack-logs-archive-" + today.minusDays(days + 30L).format(DAY);
         for (String index : List.of(expired, ancient, oldestKept, otherName)) {
             store.deleteIndex(index);
             store.createIndex(index);
         }
         try {
-            await("the retention pass deletes " + expired + " and " + ancient).atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(store.indices())
-                            .as("daily indices with a %d-day retention", days).doesNotContain(expired, ancient));
-            assertThat(store.indices()).as("kept: the oldest day inside the retention, today's (the shipper's), another name")
+            await("the retention pass deletes " + expired + " and " + ancient)
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .untilAsserted(() -> assertThat(store.indices())
+                            .as("daily indices with a %d-day retention", days)
+                            .doesNotContain(expired, ancient));
+            assertThat(store.indices())
+                    .as("kept: the oldest day inside the retention, today's (the shipper's), another name")
                     .contains(oldestKept, current, otherName);
         } finally {
             store.deleteIndex(oldestKept);

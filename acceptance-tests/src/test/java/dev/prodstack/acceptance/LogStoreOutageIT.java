@@ -47,26 +47,32 @@ class LogStoreOutageIT extends AbstractAcceptanceTest {
         Set<String> sentWhileDown = ConcurrentHashMap.newKeySet();
         AtomicLong slowestMs = new AtomicLong();
         boolean[] down = {false};
-        BoundedLoad.Request read = i -> timed(() -> {
-            String requestId = run + "-r" + i;
-            Response response = edge().header("X-Request-ID", requestId).get("/users/" + ids.get(i % ids.size()));
-            sent.add(requestId);
-            if (down[0]) {
-                sentWhileDown.add(requestId);
-            }
-            return response;
-        }, slowestMs);
-        BoundedLoad.Request health = i -> timed(() -> {
-            String requestId = run + "-h" + i;
-            Response response = edge().header("X-Request-ID", requestId).get("/health");
-            sent.add(requestId);
-            if (down[0]) {
-                sentWhileDown.add(requestId);
-            }
-            return response;
-        }, slowestMs);
+        BoundedLoad.Request read = i -> timed(
+                () -> {
+                    String requestId = run + "-r" + i;
+                    Response response =
+                            edge().header("X-Request-ID", requestId).get("/users/" + ids.get(i % ids.size()));
+                    sent.add(requestId);
+                    if (down[0]) {
+                        sentWhileDown.add(requestId);
+                    }
+                    return response;
+                },
+                slowestMs);
+        BoundedLoad.Request health = i -> timed(
+                () -> {
+                    String requestId = run + "-h" + i;
+                    Response response = edge().header("X-Request-ID", requestId).get("/health");
+                    sent.add(requestId);
+                    if (down[0]) {
+                        sentWhileDown.add(requestId);
+                    }
+                    return response;
+                },
+                slowestMs);
 
-        try (BoundedLoad load = BoundedLoad.start(List.of(read, health), Duration.ofSeconds(24), Duration.ofMillis(100))) {
+        try (BoundedLoad load =
+                BoundedLoad.start(List.of(read, health), Duration.ofSeconds(24), Duration.ofMillis(100))) {
             AcceptanceStack.sleep(Duration.ofSeconds(3));
             stack.compose().stop("log-store");
             down[0] = true;
@@ -76,41 +82,73 @@ class LogStoreOutageIT extends AbstractAcceptanceTest {
             stack.compose().start("log-store");
             load.awaitEnd(Duration.ofSeconds(15));
 
-            System.out.printf("LogStoreOutageIT: %d requests under load (%d while the store was down): %s, slowest %d ms%n",
+            System.out.printf(
+                    "LogStoreOutageIT: %d requests under load (%d while the store was down): %s, slowest %d ms%n",
                     load.total(), sentWhileDown.size(), load.tally(), slowestMs.get());
             assertThat(load.total()).as("requests sent under load").isGreaterThan(60);
             assertThat(sentWhileDown).as("requests while the store was down").hasSizeGreaterThan(20);
-            assertThat(load.serverErrors()).as("5xx or transport errors while the store was down").isEmpty();
+            assertThat(load.serverErrors())
+                    .as("5xx or transport errors while the store was down")
+                    .isEmpty();
             assertThat(slowestMs.get()).as("slowest request (ms)").isLessThan(SLOWEST.toMillis());
         }
 
         stack.waitHealthy(Duration.ofMinutes(3));
         Map<String, Object> nginxLines = lines(run, "proxy");
-        Map<String, Object> apiLines = Map.of("bool", Map.of("filter", List.of(
-                Map.of("prefix", Map.of("request_id", run + "-")), Map.of("term", Map.of("service", "api")),
-                Map.of("term", Map.of("log_type", "access")))));
+        Map<String, Object> apiLines = Map.of(
+                "bool",
+                Map.of(
+                        "filter",
+                        List.of(
+                                Map.of("prefix", Map.of("request_id", run + "-")),
+                                Map.of("term", Map.of("service", "api")),
+                                Map.of("term", Map.of("log_type", "access")))));
         long restarted = System.nanoTime();
-        await("every request's nginx and api line in the store").atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+        await("every request's nginx and api line in the store")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
                     store.refresh();
-                    assertThat(store.count(nginxLines)).as("nginx lines of the run").isEqualTo(sent.size());
-                    assertThat(store.count(apiLines)).as("api access lines of the run").isEqualTo(sent.size());
+                    assertThat(store.count(nginxLines))
+                            .as("nginx lines of the run")
+                            .isEqualTo(sent.size());
+                    assertThat(store.count(apiLines))
+                            .as("api access lines of the run")
+                            .isEqualTo(sent.size());
                 });
-        System.out.printf("LogStoreOutageIT: all %d + %d lines in the store %d s after it was healthy again%n",
+        System.out.printf(
+                "LogStoreOutageIT: all %d + %d lines in the store %d s after it was healthy again%n",
                 sent.size(), sent.size(), (System.nanoTime() - restarted) / 1_000_000_000);
         List<String> windowIds = List.copyOf(sentWhileDown);
-        assertThat(store.count(Map.of("bool", Map.of("filter", List.of(
-                Map.of("terms", Map.of("request_id", windowIds)), Map.of("term", Map.of("service", "proxy")))))))
-                .as("nginx lines written while the store was down").isEqualTo(windowIds.size());
-        assertThat(store.count(Map.of("bool", Map.of("filter", List.of(
-                Map.of("terms", Map.of("request_id", windowIds)), Map.of("term", Map.of("service", "api")),
-                Map.of("term", Map.of("log_type", "access")))))))
-                .as("api access lines written while the store was down").isEqualTo(windowIds.size());
+        assertThat(store.count(Map.of(
+                        "bool",
+                        Map.of(
+                                "filter",
+                                List.of(
+                                        Map.of("terms", Map.of("request_id", windowIds)),
+                                        Map.of("term", Map.of("service", "proxy")))))))
+                .as("nginx lines written while the store was down")
+                .isEqualTo(windowIds.size());
+        assertThat(store.count(Map.of(
+                        "bool",
+                        Map.of(
+                                "filter",
+                                List.of(
+                                        Map.of("terms", Map.of("request_id", windowIds)),
+                                        Map.of("term", Map.of("service", "api")),
+                                        Map.of("term", Map.of("log_type", "access")))))))
+                .as("api access lines written while the store was down")
+                .isEqualTo(windowIds.size());
     }
 
     private static Map<String, Object> lines(String run, String service) {
-        return Map.of("bool", Map.of("filter", List.of(
-                Map.of("prefix", Map.of("request_id", run + "-")), Map.of("term", Map.of("service", service)))));
+        return Map.of(
+                "bool",
+                Map.of(
+                        "filter",
+                        List.of(
+                                Map.of("prefix", Map.of("request_id", run + "-")),
+                                Map.of("term", Map.of("service", service)))));
     }
 
     private static Response timed(java.util.function.Supplier<Response> request, AtomicLong slowestMs) {

@@ -30,25 +30,36 @@ class PathParametersIT extends AbstractAcceptanceTest {
 
     @TestFactory
     Stream<DynamicTest> the_same_400_directly_and_through_nginx_and_the_user_is_untouched() {
-        Stream<DynamicTest> refusals = SUFFIXES.stream().flatMap(suffix -> Stream.of(
-                DynamicTest.dynamicTest("GET /users/<id>" + suffix, () -> sameRefusal("GET", "/users/" + existingId + suffix)),
-                DynamicTest.dynamicTest("DELETE /users/<id>" + suffix, () -> sameRefusal("DELETE", "/users/" + existingId + suffix))));
+        Stream<DynamicTest> refusals = SUFFIXES.stream()
+                .flatMap(suffix -> Stream.of(
+                        DynamicTest.dynamicTest(
+                                "GET /users/<id>" + suffix, () -> sameRefusal("GET", "/users/" + existingId + suffix)),
+                        DynamicTest.dynamicTest(
+                                "DELETE /users/<id>" + suffix,
+                                () -> sameRefusal("DELETE", "/users/" + existingId + suffix))));
         return Stream.concat(refusals, Stream.of(DynamicTest.dynamicTest("the user is still there", () -> {
             Response plain = edge().get("/users/" + existingId);
-            assertThat(plain.statusCode()).as("the plain id still answers the user after the refused DELETEs").isEqualTo(200);
+            assertThat(plain.statusCode())
+                    .as("the plain id still answers the user after the refused DELETEs")
+                    .isEqualTo(200);
             assertThat(plain.jsonPath().getLong("id")).isEqualTo(existingId);
         })));
     }
 
     private static void sameRefusal(String method, String path) {
-        Response direct = withAdmin(given().spec(stack.apiDebugSpec())).urlEncodingEnabled(false).request(method, path);
+        Response direct = withAdmin(given().spec(stack.apiDebugSpec()))
+                .urlEncodingEnabled(false)
+                .request(method, path);
         Response throughEdge = withAdmin(edge()).urlEncodingEnabled(false).request(method, path);
         for (Response response : List.of(direct, throughEdge)) {
             String what = (response == direct ? "api " : "edge ") + method + " " + path;
-            assertThat(response.statusCode()).as("%s: %s", what, response.asString()).isEqualTo(400);
+            assertThat(response.statusCode())
+                    .as("%s: %s", what, response.asString())
+                    .isEqualTo(400);
             EdgeAssertions.assertJsonErrorBody(response, what);
         }
-        assertThat(throughEdge.jsonPath().getString("message")).as("edge and api give the same message")
+        assertThat(throughEdge.jsonPath().getString("message"))
+                .as("edge and api give the same message")
                 .isEqualTo(direct.jsonPath().getString("message"));
     }
 

@@ -37,19 +37,29 @@ class PostgresOutageIT extends AbstractAcceptanceTest {
         try {
             // A full token bucket: the timings below measure the stack, not the suite's own pacing.
             stack.throttle().rest();
-            timed503("POST /users", () -> edge().contentType("application/json").body(newUserBody("pgdown")).post("/users"));
+            timed503(
+                    "POST /users",
+                    () -> edge().contentType("application/json")
+                            .body(newUserBody("pgdown"))
+                            .post("/users"));
             timed503("GET unknown (uncached) user", () -> edge().get("/users/987654321"));
             timed503("GET /users (list, never cached)", () -> edge().get("/users?limit=5"));
-            timed503("PATCH a user", () -> admin().contentType("application/json")
-                    .body(java.util.Map.of("email", unique("pg") + "@example.com")).patch("/users/" + cached));
+            timed503(
+                    "PATCH a user",
+                    () -> admin().contentType("application/json")
+                            .body(java.util.Map.of("email", unique("pg") + "@example.com"))
+                            .patch("/users/" + cached));
 
             Response health = edge().get("/health");
-            assertThat(health.statusCode()).as("/health while Postgres is down: %s", health.asString()).isEqualTo(503);
+            assertThat(health.statusCode())
+                    .as("/health while Postgres is down: %s", health.asString())
+                    .isEqualTo(503);
             assertThat(health.jsonPath().getString("status")).isEqualTo("unhealthy");
             assertThat(health.jsonPath().getString("database")).isNotEqualTo("connected");
 
             Response cachedRead = edge().get("/users/" + cached);
-            assertThat(cachedRead.statusCode()).as("a cached read while Postgres is down: %s", cachedRead.asString())
+            assertThat(cachedRead.statusCode())
+                    .as("a cached read while Postgres is down: %s", cachedRead.asString())
                     .isEqualTo(200);
             assertThat(cachedRead.getHeader("X-Cache")).isEqualTo("HIT");
         } finally {
@@ -57,14 +67,24 @@ class PostgresOutageIT extends AbstractAcceptanceTest {
         }
         stack.waitHealthy(Duration.ofSeconds(90));
 
-        await("writes succeed again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            Response created = edge().contentType("application/json").body(newUserBody("pgback")).post("/users");
-            assertThat(created.statusCode()).as("POST after recovery: %s", created.asString()).isEqualTo(200);
-        });
-        assertThat(edge().get("/users/987654321").statusCode()).as("uncached reads answer again").isEqualTo(404);
+        await("writes succeed again")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    Response created = edge().contentType("application/json")
+                            .body(newUserBody("pgback"))
+                            .post("/users");
+                    assertThat(created.statusCode())
+                            .as("POST after recovery: %s", created.asString())
+                            .isEqualTo(200);
+                });
+        assertThat(edge().get("/users/987654321").statusCode())
+                .as("uncached reads answer again")
+                .isEqualTo(404);
         assertThat(edge().get("/health").jsonPath().getString("status")).isEqualTo("healthy");
         assertThat(stack.containerId("api")).as("same api container").isEqualTo(apiContainer);
-        assertThat(Docker.inspect(apiContainer).getState().getStartedAt()).as("the api was not restarted")
+        assertThat(Docker.inspect(apiContainer).getState().getStartedAt())
+                .as("the api was not restarted")
                 .isEqualTo(apiStartedAt);
     }
 

@@ -23,20 +23,35 @@ class RateLimitIT extends AbstractAcceptanceTest {
 
         Map<Integer, Integer> statuses = new TreeMap<>();
         responses.forEach(response -> statuses.merge(response.statusCode(), 1, Integer::sum));
-        System.out.printf("RateLimitIT: burst of %d requests in %d ms -> %s%n", Bursts.REQUESTS, burst.elapsed().toMillis(),
-                statuses);
-        assertThat(statuses.keySet()).as("only 200 and 429 in the burst: %s", statuses).containsOnly(200, 429);
-        assertThat(statuses.get(200)).as("the burst allowance (20 + the first) plus the %d refilled during the burst is served: %s",
-                refilled, statuses).isBetween(20, 21 + refilled + 1);
-        assertThat(statuses.getOrDefault(429, 0)).as("the rest is refused: %s", statuses).isPositive();
-        Response refused = responses.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
+        System.out.printf(
+                "RateLimitIT: burst of %d requests in %d ms -> %s%n",
+                Bursts.REQUESTS, burst.elapsed().toMillis(), statuses);
+        assertThat(statuses.keySet())
+                .as("only 200 and 429 in the burst: %s", statuses)
+                .containsOnly(200, 429);
+        assertThat(statuses.get(200))
+                .as(
+                        "the burst allowance (20 + the first) plus the %d refilled during the burst is served: %s",
+                        refilled, statuses)
+                .isBetween(20, 21 + refilled + 1);
+        assertThat(statuses.getOrDefault(429, 0))
+                .as("the rest is refused: %s", statuses)
+                .isPositive();
+        Response refused = responses.stream()
+                .filter(r -> r.statusCode() == 429)
+                .findFirst()
+                .orElseThrow();
         EdgeAssertions.assertJsonError(refused, 429, "429 body");
         assertThat(refused.jsonPath().getInt("code")).isEqualTo(429);
 
         // Bursts.burst has already waited for nginx to forget the burst.
         Response after = edge().get("/health");
-        assertThat(edge().get("/").statusCode()).as("the limited path itself again").isEqualTo(200);
-        assertThat(after.statusCode()).as("a request after the client slowed down").isEqualTo(200);
+        assertThat(edge().get("/").statusCode())
+                .as("the limited path itself again")
+                .isEqualTo(200);
+        assertThat(after.statusCode())
+                .as("a request after the client slowed down")
+                .isEqualTo(200);
     }
 
     @Test

@@ -35,7 +35,9 @@ class RedisOutageIT extends AbstractAcceptanceTest {
         }
         long watched = ids.get(0);
         edge().get("/users/" + watched);
-        assertThat(edge().get("/users/" + watched).getHeader("X-Cache")).as("cached before the outage").isEqualTo("HIT");
+        assertThat(edge().get("/users/" + watched).getHeader("X-Cache"))
+                .as("cached before the outage")
+                .isEqualTo("HIT");
         String apiContainer = stack.containerId("api");
         String apiStartedAt = Docker.inspect(apiContainer).getState().getStartedAt();
 
@@ -44,24 +46,35 @@ class RedisOutageIT extends AbstractAcceptanceTest {
         BoundedLoad.Request listThroughEdge = i -> i % 2 == 0 ? edge().get("/users?limit=5") : edge().get("/health");
         BoundedLoad.Request direct = i -> given().spec(stack.apiDebugSpec()).get("/users/" + ids.get(i % ids.size()));
         BoundedLoad.Request directCreate = i -> i % 4 == 0
-                ? given().spec(stack.apiDebugSpec()).contentType("application/json").body(newUserBody("redisload")).post("/users")
+                ? given().spec(stack.apiDebugSpec())
+                        .contentType("application/json")
+                        .body(newUserBody("redisload"))
+                        .post("/users")
                 : given().spec(stack.apiDebugSpec()).get("/users/" + ids.get(i % ids.size()));
-        try (BoundedLoad load = BoundedLoad.start(List.of(throughEdge, listThroughEdge, direct, directCreate),
-                Duration.ofSeconds(20), Duration.ofMillis(60))) {
+        try (BoundedLoad load = BoundedLoad.start(
+                List.of(throughEdge, listThroughEdge, direct, directCreate),
+                Duration.ofSeconds(20),
+                Duration.ofMillis(60))) {
             AcceptanceStack.sleep(Duration.ofSeconds(3));
 
             stack.faults().stop("cache");
 
-            await("/health reports the cache outage as degraded (200)").atMost(Duration.ofSeconds(15))
-                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            await("/health reports the cache outage as degraded (200)")
+                    .atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> {
                         Response health = edge().get("/health");
-                        assertThat(health.statusCode()).as("/health: %s", health.asString()).isEqualTo(200);
+                        assertThat(health.statusCode())
+                                .as("/health: %s", health.asString())
+                                .isEqualTo(200);
                         assertThat(health.jsonPath().getString("status")).isEqualTo("degraded");
                         assertThat(health.jsonPath().getString("database")).isEqualTo("connected");
                         assertThat(health.jsonPath().getString("cache")).isNotEqualTo("connected");
                     });
             Response read = edge().get("/users/" + watched);
-            assertThat(read.statusCode()).as("a read while Redis is down: %s", read.asString()).isEqualTo(200);
+            assertThat(read.statusCode())
+                    .as("a read while Redis is down: %s", read.asString())
+                    .isEqualTo(200);
             assertThat(read.getHeader("X-Cache")).as("served from Postgres").isNotEqualTo("HIT");
 
             AcceptanceStack.sleep(Duration.ofSeconds(5));
@@ -71,18 +84,27 @@ class RedisOutageIT extends AbstractAcceptanceTest {
             load.awaitEnd(Duration.ofSeconds(15));
             System.out.printf("RedisOutageIT: %d requests under load: %s%n", load.total(), load.tally());
             assertThat(load.total()).as("requests sent under load").isGreaterThan(200);
-            assertThat(load.serverErrors()).as("5xx or transport errors seen by clients during the Redis outage").isEmpty();
+            assertThat(load.serverErrors())
+                    .as("5xx or transport errors seen by clients during the Redis outage")
+                    .isEmpty();
         }
 
-        await("caching resumes: a MISS that fills the cache, then a HIT").atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+        await("caching resumes: a MISS that fills the cache, then a HIT")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
                     edge().get("/users/" + watched);
-                    assertThat(edge().get("/users/" + watched).getHeader("X-Cache")).isEqualTo("HIT");
+                    assertThat(edge().get("/users/" + watched).getHeader("X-Cache"))
+                            .isEqualTo("HIT");
                 });
-        await("/health healthy again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(edge().get("/health").jsonPath().getString("status")).isEqualTo("healthy"));
+        await("/health healthy again")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(edge().get("/health").jsonPath().getString("status"))
+                        .isEqualTo("healthy"));
         assertThat(stack.containerId("api")).as("same api container").isEqualTo(apiContainer);
-        assertThat(Docker.inspect(apiContainer).getState().getStartedAt()).as("the api was not restarted")
+        assertThat(Docker.inspect(apiContainer).getState().getStartedAt())
+                .as("the api was not restarted")
                 .isEqualTo(apiStartedAt);
     }
 }

@@ -33,7 +33,9 @@ class RequestIdPropagationIT extends AbstractAcceptanceTest {
         Response response = edge().header("X-Request-ID", requestId).get("/users/" + id);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.getHeader("X-Request-ID")).as("the client's id is echoed").isEqualTo(requestId);
+        assertThat(response.getHeader("X-Request-ID"))
+                .as("the client's id is echoed")
+                .isEqualTo(requestId);
         assertLogged(requestId, since);
     }
 
@@ -45,7 +47,9 @@ class RequestIdPropagationIT extends AbstractAcceptanceTest {
 
         String generated = response.getHeader("X-Request-ID");
         assertThat(generated).as("a generated id").matches("[0-9a-f]{32}");
-        assertThat(response.jsonPath().getString("request_id")).as("the error body names the same id").isEqualTo(generated);
+        assertThat(response.jsonPath().getString("request_id"))
+                .as("the error body names the same id")
+                .isEqualTo(generated);
         assertLogged(generated, since);
     }
 
@@ -55,21 +59,33 @@ class RequestIdPropagationIT extends AbstractAcceptanceTest {
 
         Response response = edge().header("X-Request-ID", unsafe).get("/health");
 
-        assertThat(response.getHeader("X-Request-ID")).as("unsafe ids are replaced").isNotEqualTo(unsafe)
+        assertThat(response.getHeader("X-Request-ID"))
+                .as("unsafe ids are replaced")
+                .isNotEqualTo(unsafe)
                 .matches("[A-Za-z0-9._:-]{1,128}");
     }
 
     private static void assertLogged(String requestId, String since) {
         await("request id " + requestId + " in the api's and nginx's JSON logs")
-                .atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                .atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
                     List<JsonNode> apiLines = jsonLinesMentioning(stack.containerIds("api"), since, requestId);
                     List<JsonNode> proxyLines = jsonLinesMentioning(stack.containerIds("proxy"), since, requestId);
-                    assertThat(apiLines).as("api JSON log lines with request id %s", requestId).isNotEmpty();
-                    assertThat(proxyLines).as("nginx JSON access log lines with request id %s", requestId).isNotEmpty();
-                    assertThat(proxyLines).anySatisfy(line ->
-                            assertThat(line.path("request_id").asText()).isEqualTo(requestId));
-                    System.out.printf("RequestIdPropagationIT: %s -> api %s | nginx %s%n", requestId,
-                            Json.abbreviate(apiLines.get(0).toString()), Json.abbreviate(proxyLines.get(0).toString()));
+                    assertThat(apiLines)
+                            .as("api JSON log lines with request id %s", requestId)
+                            .isNotEmpty();
+                    assertThat(proxyLines)
+                            .as("nginx JSON access log lines with request id %s", requestId)
+                            .isNotEmpty();
+                    assertThat(proxyLines)
+                            .anySatisfy(line ->
+                                    assertThat(line.path("request_id").asText()).isEqualTo(requestId));
+                    System.out.printf(
+                            "RequestIdPropagationIT: %s -> api %s | nginx %s%n",
+                            requestId,
+                            Json.abbreviate(apiLines.get(0).toString()),
+                            Json.abbreviate(proxyLines.get(0).toString()));
                 });
     }
 

@@ -33,7 +33,9 @@ class SecretsHygieneIT extends AbstractAcceptanceTest {
 
     @Test
     void secrets_are_real_values() {
-        secrets().forEach((name, value) -> assertThat(value).as("secret %s", name).hasSizeGreaterThanOrEqualTo(16));
+        secrets()
+                .forEach(
+                        (name, value) -> assertThat(value).as("secret %s", name).hasSizeGreaterThanOrEqualTo(16));
     }
 
     @TestFactory
@@ -43,32 +45,50 @@ class SecretsHygieneIT extends AbstractAcceptanceTest {
             images.add(container.getImage());
         }
         assertThat(images).isNotEmpty();
-        return images.stream().map(image -> DynamicTest.dynamicTest(image, () -> {
-            String history = Docker.history(image);
-            String config = Command.of("docker", "image", "inspect", image).timeout(Duration.ofSeconds(30)).check().stdout();
-            secrets().forEach((name, value) -> {
-                assertThat(history).as("docker history --no-trunc %s contains %s", image, name).doesNotContain(value);
-                assertThat(config).as("docker image inspect %s contains %s", image, name).doesNotContain(value);
-            });
-        }));
+        return images.stream()
+                .map(image -> DynamicTest.dynamicTest(image, () -> {
+                    String history = Docker.history(image);
+                    String config = Command.of("docker", "image", "inspect", image)
+                            .timeout(Duration.ofSeconds(30))
+                            .check()
+                            .stdout();
+                    secrets().forEach((name, value) -> {
+                        assertThat(history)
+                                .as("docker history --no-trunc %s contains %s", image, name)
+                                .doesNotContain(value);
+                        assertThat(config)
+                                .as("docker image inspect %s contains %s", image, name)
+                                .doesNotContain(value);
+                    });
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> no_secret_in_any_container_inspect_or_environment() {
-        return Docker.containers(stack.project()).stream().map(container -> DynamicTest.dynamicTest(Docker.name(container), () -> {
-            String inspect = Command.of("docker", "inspect", container.getId()).timeout(Duration.ofSeconds(30)).check().stdout();
-            secrets().forEach((name, value) ->
-                    assertThat(inspect).as("docker inspect %s contains %s", Docker.name(container), name).doesNotContain(value));
-            String[] env = Docker.inspect(container.getId()).getConfig().getEnv();
-            for (String variable : env == null ? new String[0] : env) {
-                String key = variable.substring(0, Math.max(0, variable.indexOf('=')));
-                boolean secretLooking = key.matches("(?i).*(PASSWORD|TOKEN|SECRET|PASSWD|API_KEY|PRIVATE_KEY).*");
-                if (secretLooking) {
-                    assertThat(key).as("%s: secret-looking variable %s must point at a file (*_FILE or *__FILE)",
-                            Docker.name(container), key).matches("(?i).*_FILE");
-                }
-            }
-        }));
+        return Docker.containers(stack.project()).stream()
+                .map(container -> DynamicTest.dynamicTest(Docker.name(container), () -> {
+                    String inspect = Command.of("docker", "inspect", container.getId())
+                            .timeout(Duration.ofSeconds(30))
+                            .check()
+                            .stdout();
+                    secrets()
+                            .forEach((name, value) -> assertThat(inspect)
+                                    .as("docker inspect %s contains %s", Docker.name(container), name)
+                                    .doesNotContain(value));
+                    String[] env = Docker.inspect(container.getId()).getConfig().getEnv();
+                    for (String variable : env == null ? new String[0] : env) {
+                        String key = variable.substring(0, Math.max(0, variable.indexOf('=')));
+                        boolean secretLooking =
+                                key.matches("(?i).*(PASSWORD|TOKEN|SECRET|PASSWD|API_KEY|PRIVATE_KEY).*");
+                        if (secretLooking) {
+                            assertThat(key)
+                                    .as(
+                                            "%s: secret-looking variable %s must point at a file (*_FILE or *__FILE)",
+                                            Docker.name(container), key)
+                                    .matches("(?i).*_FILE");
+                        }
+                    }
+                }));
     }
 
     @Test

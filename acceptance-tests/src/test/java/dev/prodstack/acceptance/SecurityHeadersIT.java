@@ -19,7 +19,8 @@ class SecurityHeadersIT extends AbstractAcceptanceTest {
         Response response = edge().get("/health");
         assertThat(response.statusCode()).isEqualTo(200);
         EdgeAssertions.assertSecurityHeaders(response, "GET /health");
-        assertThat(response.getHeader("Content-Security-Policy")).as("JSON gets the allow-nothing CSP")
+        assertThat(response.getHeader("Content-Security-Policy"))
+                .as("JSON gets the allow-nothing CSP")
                 .startsWith("default-src 'none'");
     }
 
@@ -51,8 +52,10 @@ class SecurityHeadersIT extends AbstractAcceptanceTest {
     void on_a_429_beyond_the_burst() {
         List<Response> responses = Bursts.burst(stack, "/");
 
-        Response refused = responses.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow(
-                () -> new AssertionError("no 429 in a burst of " + Bursts.REQUESTS));
+        Response refused = responses.stream()
+                .filter(r -> r.statusCode() == 429)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no 429 in a burst of " + Bursts.REQUESTS));
         EdgeAssertions.assertJsonError(refused, 429, "nginx 429");
         EdgeAssertions.assertSecurityHeaders(refused, "nginx 429");
     }

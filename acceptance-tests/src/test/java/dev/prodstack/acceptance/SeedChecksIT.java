@@ -33,21 +33,25 @@ import org.junit.jupiter.api.Test;
 class SeedChecksIT extends AbstractAcceptanceTest {
 
     private static final Path SEED = Repo.path("acceptance-tests/seed");
-    private static final String PYTHON = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+    private static final String PYTHON =
+            Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     /**
      * test_cache_functionality asserts that one cached read takes at most twice one uncached read,
      * single wall-clock samples of ~10-50 ms on a shared 2-core machine: it is re-run (at most
      * twice, reported) when it is the only failure, and must then pass.
      */
     private static final String TIMING_TEST = "test_cache_functionality";
+
     private static final Pattern FAILED = Pattern.compile("FAILED \\S*::(test_\\w+)");
 
     /** The seed's cached-vs-uncached timing check needs warm code paths, as any deployed service has. */
     @BeforeAll
     static void warmUp() {
         for (int i = 0; i < 25; i++) {
-            Response created = given().spec(stack.apiDebugSpec()).contentType("application/json")
-                    .body(newUserBody("warmup")).post("/users");
+            Response created = given().spec(stack.apiDebugSpec())
+                    .contentType("application/json")
+                    .body(newUserBody("warmup"))
+                    .post("/users");
             long id = created.jsonPath().getLong("id");
             given().spec(stack.apiDebugSpec()).get("/users/" + id);
             given().spec(stack.apiDebugSpec()).get("/users/" + id);
@@ -58,8 +62,15 @@ class SeedChecksIT extends AbstractAcceptanceTest {
     void removeTheSeedsFixedValidationUser() {
         // validate-deployment.sh always creates username "validation_test": a second run in the same
         // database would get 409. An operator removes it through the API, with the admin token.
-        Command.Result lookup = Docker.exec(stack.containerId("db"), "psql", "-U", "prodstack", "-d", "prodstack",
-                "-tAc", "SELECT id FROM users WHERE username = 'validation_test'");
+        Command.Result lookup = Docker.exec(
+                stack.containerId("db"),
+                "psql",
+                "-U",
+                "prodstack",
+                "-d",
+                "prodstack",
+                "-tAc",
+                "SELECT id FROM users WHERE username = 'validation_test'");
         assertThat(lookup.exitCode()).as("psql lookup: %s", lookup.stderr()).isZero();
         for (String id : lookup.lines()) {
             assertThat(admin().delete("/users/" + id).statusCode()).isIn(200, 204);
@@ -70,24 +81,33 @@ class SeedChecksIT extends AbstractAcceptanceTest {
     @Test
     void seed_files_are_the_lessons_own() {
         Path lesson = Repo.root().resolveSibling("shared/seed/000_9d83e5636a3879ad.txt");
-        assumeThat(Files.isReadable(lesson)).as("the seed lesson beside the repository (%s)", lesson).isTrue();
+        assumeThat(Files.isReadable(lesson))
+                .as("the seed lesson beside the repository (%s)", lesson)
+                .isTrue();
 
-        Command.Result check = Command.of("bash", SEED.resolve("extract.sh").toString(), "--check", "--seed", lesson.toString())
-                .timeout(Duration.ofSeconds(30)).run();
+        Command.Result check = Command.of(
+                        "bash", SEED.resolve("extract.sh").toString(), "--check", "--seed", lesson.toString())
+                .timeout(Duration.ofSeconds(30))
+                .run();
 
-        assertThat(check.exitCode()).as("extract.sh --check:\n%s%s", check.stdout(), check.stderr()).isZero();
+        assertThat(check.exitCode())
+                .as("extract.sh --check:\n%s%s", check.stdout(), check.stderr())
+                .isZero();
     }
 
     @Test
     void pytest_suite_passes_against_the_api_port() {
-        assertThat(pytestFailures(stack.apiDebugUrl(), Map.of())).as("seed tests failing against the api port").isEmpty();
+        assertThat(pytestFailures(stack.apiDebugUrl(), Map.of()))
+                .as("seed tests failing against the api port")
+                .isEmpty();
     }
 
     @Test
     void validate_deployment_passes_against_the_api_port() {
         Command.Result result = validate(stack.apiDebugUrl(), Map.of());
 
-        assertThat(result.exitCode()).as("validate-deployment.sh against the api:\n%s%s", result.stdout(), result.stderr())
+        assertThat(result.exitCode())
+                .as("validate-deployment.sh against the api:\n%s%s", result.stdout(), result.stderr())
                 .isZero();
         assertThat(result.stdout()).contains("All validation tests passed");
     }
@@ -96,7 +116,8 @@ class SeedChecksIT extends AbstractAcceptanceTest {
     void pytest_suite_passes_against_the_nginx_ops_listener() {
         String ops = opsListenerUrl();
 
-        assertThat(pytestFailures(ops, Map.of("SSL_CERT_FILE", caFile()))).as("seed tests failing on nginx's ops listener")
+        assertThat(pytestFailures(ops, Map.of("SSL_CERT_FILE", caFile())))
+                .as("seed tests failing on nginx's ops listener")
                 .isEmpty();
     }
 
@@ -106,8 +127,9 @@ class SeedChecksIT extends AbstractAcceptanceTest {
 
         Command.Result result = validate(ops, Map.of("CURL_CA_BUNDLE", caFile()));
 
-        assertThat(result.exitCode()).as("validate-deployment.sh on nginx's ops listener:\n%s%s", result.stdout(),
-                result.stderr()).isZero();
+        assertThat(result.exitCode())
+                .as("validate-deployment.sh on nginx's ops listener:\n%s%s", result.stdout(), result.stderr())
+                .isZero();
     }
 
     @Test
@@ -121,7 +143,8 @@ class SeedChecksIT extends AbstractAcceptanceTest {
     void validate_deployment_through_public_nginx_stops_only_at_the_private_metrics_step() {
         Command.Result result = validate(stack.edgeUrl(), Map.of("CURL_CA_BUNDLE", caFile()));
 
-        assertThat(result.stdout()).as("validate-deployment.sh through nginx:\n%s", result.stdout())
+        assertThat(result.stdout())
+                .as("validate-deployment.sh through nginx:\n%s", result.stdout())
                 .contains("Health check passed")
                 .contains("Metrics endpoint failed");
         assertThat(result.exitCode()).isEqualTo(1);
@@ -143,7 +166,8 @@ class SeedChecksIT extends AbstractAcceptanceTest {
         for (int rerun = 1; rerun <= 2 && failed.contains(TIMING_TEST); rerun++) {
             System.out.printf("SeedChecksIT: %s flaked against %s; re-run %d%n", TIMING_TEST, baseUrl, rerun);
             stack.throttle().rest();
-            if (failedTests(pytest(baseUrl, environment, "tests/test_production.py::TestProductionDeployment::" + TIMING_TEST))
+            if (failedTests(pytest(
+                            baseUrl, environment, "tests/test_production.py::TestProductionDeployment::" + TIMING_TEST))
                     .isEmpty()) {
                 failed.remove(TIMING_TEST);
             }
@@ -158,24 +182,34 @@ class SeedChecksIT extends AbstractAcceptanceTest {
             failed.add(matcher.group(1));
         }
         assertThat(result.exitCode() == 0 || !failed.isEmpty())
-                .as("pytest either passed or named its failures:\n%s%s", result.stdout(), result.stderr()).isTrue();
+                .as("pytest either passed or named its failures:\n%s%s", result.stdout(), result.stderr())
+                .isTrue();
         return failed;
     }
 
     private static Command.Result pytest(String baseUrl, Map<String, String> environment, String selection) {
         Command.Result result = Command.of(PYTHON, "-m", "pytest", "-p", "no:cacheprovider", "-v", "-rA", selection)
-                .in(SEED).env("SEED_BASE_URL", baseUrl).env("PYTHONDONTWRITEBYTECODE", "1").env(environment)
-                .timeout(Duration.ofMinutes(2)).run();
-        System.out.printf("SeedChecksIT: pytest %s against %s exited %d%n%s%n", selection, baseUrl, result.exitCode(),
-                tail(result.stdout()));
+                .in(SEED)
+                .env("SEED_BASE_URL", baseUrl)
+                .env("PYTHONDONTWRITEBYTECODE", "1")
+                .env(environment)
+                .timeout(Duration.ofMinutes(2))
+                .run();
+        System.out.printf(
+                "SeedChecksIT: pytest %s against %s exited %d%n%s%n",
+                selection, baseUrl, result.exitCode(), tail(result.stdout()));
         return result;
     }
 
     private static Command.Result validate(String baseUrl, Map<String, String> environment) {
         Command.Result result = Command.of("bash", "scripts/validate-deployment.sh", baseUrl)
-                .in(SEED).env(environment).timeout(Duration.ofMinutes(2)).run();
-        System.out.printf("SeedChecksIT: validate-deployment.sh %s exited %d%n%s%s%n", baseUrl, result.exitCode(),
-                result.stdout(), result.stderr());
+                .in(SEED)
+                .env(environment)
+                .timeout(Duration.ofMinutes(2))
+                .run();
+        System.out.printf(
+                "SeedChecksIT: validate-deployment.sh %s exited %d%n%s%s%n",
+                baseUrl, result.exitCode(), result.stdout(), result.stderr());
         return result;
     }
 

@@ -40,17 +40,24 @@ class TLSIT extends AbstractAcceptanceTest {
 
     @Test
     void plain_http_is_redirected_permanently_to_https() {
-        Response response = RestAssured.given().spec(stack.edgeHttpSpec()).redirects().follow(false)
+        Response response = RestAssured.given()
+                .spec(stack.edgeHttpSpec())
+                .redirects()
+                .follow(false)
                 .get("/users?limit=1");
 
         assertThat(response.statusCode()).as("GET http://.../users").isEqualTo(301);
-        assertThat(response.getHeader("Location")).as("redirect target (standard port 443, same path and query)")
+        assertThat(response.getHeader("Location"))
+                .as("redirect target (standard port 443, same path and query)")
                 .isEqualTo("https://localhost/users?limit=1");
     }
 
     @Test
     void plain_http_sent_to_the_tls_port_is_redirected_too() {
-        Response response = RestAssured.given().baseUri("http://localhost:" + stack.httpsPort()).redirects().follow(false)
+        Response response = RestAssured.given()
+                .baseUri("http://localhost:" + stack.httpsPort())
+                .redirects()
+                .follow(false)
                 .get("/health");
 
         assertThat(response.statusCode()).as("plain HTTP on the HTTPS port").isEqualTo(301);
@@ -84,12 +91,18 @@ class TLSIT extends AbstractAcceptanceTest {
 
     @Test
     void http2_is_negotiated() throws Exception {
-        HttpClient client = HttpClient.newBuilder().sslContext(stack.devCa().sslContext())
-                .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .sslContext(stack.devCa().sslContext())
+                .version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         stack.throttle().acquire();
 
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(stack.edgeUrl() + "/health"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create(stack.edgeUrl() + "/health"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.version()).as("ALPN outcome").isEqualTo(HttpClient.Version.HTTP_2);
@@ -113,10 +126,32 @@ class TLSIT extends AbstractAcceptanceTest {
         char[] password = "control".toCharArray();
         Path keystore = stack.workDirectory().resolve("tls-control.p12");
         if (!Files.exists(keystore)) {
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            Command.of(keytool, "-genkeypair", "-alias", "control", "-keyalg", "RSA", "-keysize", "2048",
-                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost", "-validity", "2", "-storetype", "PKCS12",
-                    "-keystore", keystore.toString(), "-storepass", "control", "-keypass", "control").check();
+            String keytool =
+                    Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+            Command.of(
+                            keytool,
+                            "-genkeypair",
+                            "-alias",
+                            "control",
+                            "-keyalg",
+                            "RSA",
+                            "-keysize",
+                            "2048",
+                            "-dname",
+                            "CN=localhost",
+                            "-ext",
+                            "SAN=dns:localhost",
+                            "-validity",
+                            "2",
+                            "-storetype",
+                            "PKCS12",
+                            "-keystore",
+                            keystore.toString(),
+                            "-storepass",
+                            "control",
+                            "-keypass",
+                            "control")
+                    .check();
         }
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
@@ -131,7 +166,8 @@ class TLSIT extends AbstractAcceptanceTest {
         SSLContext clientContext = SSLContext.getInstance("TLS");
         clientContext.init(null, trust.getTrustManagers(), null);
 
-        try (SSLServerSocket server = (SSLServerSocket) serverContext.getServerSocketFactory()
+        try (SSLServerSocket server = (SSLServerSocket) serverContext
+                .getServerSocketFactory()
                 .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             server.setEnabledProtocols(new String[] {protocol});
             CompletableFuture<Void> accepted = CompletableFuture.runAsync(() -> {

@@ -1,10 +1,10 @@
 package dev.prodstack.monitoring;
 
-import dev.prodstack.testsupport.Command;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
+import static dev.prodstack.monitoring.MonitoringFiles.*;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prodstack.testsupport.Command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.prodstack.monitoring.MonitoringFiles.*;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 
 /** Alert and recording rules: valid for promtool, unit-tested, documented, and the seed's alerts and KPIs present. */
 class AlertRulesTest {
@@ -46,8 +45,11 @@ class AlertRulesTest {
     static List<Rule> rules() {
         List<Rule> rules = new ArrayList<>();
         for (Path file : list(RULES, ".yml")) {
-            yaml(file).path("groups").forEach(group -> group.path("rules").forEach(
-                    rule -> rules.add(new Rule(file, group.path("name").asText(), rule))));
+            yaml(file)
+                    .path("groups")
+                    .forEach(group -> group.path("rules")
+                            .forEach(rule ->
+                                    rules.add(new Rule(file, group.path("name").asText(), rule))));
         }
         return rules;
     }
@@ -65,7 +67,8 @@ class AlertRulesTest {
             list(RULES, ".yml").forEach(file -> arguments.add(file.toString()));
 
             Command.Result result = Command.program(MonitoringTools.PROMTOOL, arguments.toArray(String[]::new))
-                    .timeout(Duration.ofMinutes(1)).run();
+                    .timeout(Duration.ofMinutes(1))
+                    .run();
 
             assertThat(result.exitCode()).as(result.describe()).isZero();
         }
@@ -78,7 +81,8 @@ class AlertRulesTest {
             testFiles.forEach(file -> arguments.add(file.toString()));
 
             Command.Result result = Command.program(MonitoringTools.PROMTOOL, arguments.toArray(String[]::new))
-                    .timeout(Duration.ofMinutes(3)).run();
+                    .timeout(Duration.ofMinutes(3))
+                    .run();
 
             assertThat(result.exitCode()).as(result.describe()).isZero();
             assertThat(result.output()).as(result.describe()).doesNotContain("FAILED");
@@ -94,9 +98,13 @@ class AlertRulesTest {
                 JsonNode groups = yaml(file).path("groups");
                 assertThat(groups.size()).as("groups in %s", file.getFileName()).isEqualTo(1);
                 boolean recordingFile = file.getFileName().toString().equals(RECORDING_FILE);
-                groups.path(0).path("rules").forEach(rule -> assertThat(rule.has("record"))
-                        .as("%s holds only %s rules: %s", file.getFileName(), recordingFile ? "recording" : "alerting", rule)
-                        .isEqualTo(recordingFile));
+                groups.path(0)
+                        .path("rules")
+                        .forEach(rule -> assertThat(rule.has("record"))
+                                .as(
+                                        "%s holds only %s rules: %s",
+                                        file.getFileName(), recordingFile ? "recording" : "alerting", rule)
+                                .isEqualTo(recordingFile));
             }
         }
 
@@ -104,15 +112,19 @@ class AlertRulesTest {
         void namesAreUnique() {
             Set<String> seen = new HashSet<>();
             for (Rule rule : rules()) {
-                assertThat(seen.add(rule.name())).as("%s is defined once", rule.name()).isTrue();
+                assertThat(seen.add(rule.name()))
+                        .as("%s is defined once", rule.name())
+                        .isTrue();
             }
         }
 
         @Test
         void recordingRulesFollowTheLevelMetricOperationsConvention() {
-            rules().stream().filter(rule -> !rule.isAlert()).forEach(rule -> assertThat(rule.name())
-                    .as("recording rule name level:metric:operations")
-                    .matches("[a-z][a-z_]*:[a-z][a-z0-9_]*:[a-z0-9_]+"));
+            rules().stream()
+                    .filter(rule -> !rule.isAlert())
+                    .forEach(rule -> assertThat(rule.name())
+                            .as("recording rule name level:metric:operations")
+                            .matches("[a-z][a-z_]*:[a-z][a-z0-9_]*:[a-z0-9_]+"));
         }
     }
 
@@ -122,8 +134,12 @@ class AlertRulesTest {
         @Test
         void waitsWithForAndHasASeverity() {
             for (Rule alert : alerts()) {
-                assertThat(alert.node().has("for")).as("%s has for:", alert.name()).isTrue();
-                assertThat(alert.label("severity")).as("%s severity", alert.name()).isIn(SEVERITIES);
+                assertThat(alert.node().has("for"))
+                        .as("%s has for:", alert.name())
+                        .isTrue();
+                assertThat(alert.label("severity"))
+                        .as("%s severity", alert.name())
+                        .isIn(SEVERITIES);
             }
         }
 
@@ -131,11 +147,17 @@ class AlertRulesTest {
         void hasASummaryADescriptionAndARunbookSectionInTheReadme() {
             String readme = read(README);
             for (Rule alert : alerts()) {
-                assertThat(alert.annotation("summary")).as("%s summary", alert.name()).isNotBlank();
-                assertThat(alert.annotation("description")).as("%s description", alert.name()).isNotBlank();
-                assertThat(alert.annotation("runbook_url")).as("%s runbook_url", alert.name())
+                assertThat(alert.annotation("summary"))
+                        .as("%s summary", alert.name())
+                        .isNotBlank();
+                assertThat(alert.annotation("description"))
+                        .as("%s description", alert.name())
+                        .isNotBlank();
+                assertThat(alert.annotation("runbook_url"))
+                        .as("%s runbook_url", alert.name())
                         .isEqualTo("monitoring/README.md#" + alert.name().toLowerCase());
-                assertThat(readme).as("README runbook section for %s", alert.name())
+                assertThat(readme)
+                        .as("README runbook section for %s", alert.name())
                         .containsPattern("(?m)^### " + alert.name() + "$");
             }
         }
@@ -145,15 +167,19 @@ class AlertRulesTest {
             Set<String> firing = new HashSet<>();
             Set<String> quiet = new HashSet<>();
             for (Path file : list(RULE_TESTS, ".yml")) {
-                yaml(file).path("tests").forEach(test -> test.path("alert_rule_test").forEach(check -> {
-                    String name = check.path("alertname").asText();
-                    (check.path("exp_alerts").isEmpty() ? quiet : firing).add(name);
-                }));
+                yaml(file)
+                        .path("tests")
+                        .forEach(test -> test.path("alert_rule_test").forEach(check -> {
+                            String name = check.path("alertname").asText();
+                            (check.path("exp_alerts").isEmpty() ? quiet : firing).add(name);
+                        }));
             }
             for (Rule alert : alerts()) {
                 assertThat(firing).as("a test where %s fires", alert.name()).contains(alert.name());
                 if (!alert.name().equals("Watchdog")) {
-                    assertThat(quiet).as("a test where %s stays quiet", alert.name()).contains(alert.name());
+                    assertThat(quiet)
+                            .as("a test where %s stays quiet", alert.name())
+                            .contains(alert.name());
                 }
             }
         }
@@ -163,11 +189,17 @@ class AlertRulesTest {
     void everyRecordingRuleHasAValueTest() {
         Set<String> tested = new HashSet<>();
         for (Path file : list(RULE_TESTS, ".yml")) {
-            yaml(file).path("tests").forEach(test -> test.path("promql_expr_test")
-                    .forEach(check -> tested.add(check.path("expr").asText().trim())));
+            yaml(file)
+                    .path("tests")
+                    .forEach(test -> test.path("promql_expr_test")
+                            .forEach(check ->
+                                    tested.add(check.path("expr").asText().trim())));
         }
-        rules().stream().filter(rule -> !rule.isAlert()).forEach(rule ->
-                assertThat(tested).as("a promql_expr_test of %s", rule.name()).contains(rule.name()));
+        rules().stream()
+                .filter(rule -> !rule.isAlert())
+                .forEach(rule -> assertThat(tested)
+                        .as("a promql_expr_test of %s", rule.name())
+                        .contains(rule.name()));
     }
 
     @Test
@@ -176,21 +208,42 @@ class AlertRulesTest {
         alerts().forEach(alert -> byName.put(alert.name(), alert));
         // Error rate > 5 % for 5 min, response time > 1 s for 5 min, CPU > 90 % for 10 min,
         // memory > 95 % for 5 min, health check failing 3 times in a row (3 probes of 15 s).
-        assertThat(byName).containsKeys("ApiHighErrorRate", "ApiHighLatency", "ApiHighCpu", "ApiHighMemory",
-                "HealthCheckFailing", "TargetDown", "ApiDown", "PostgresConnectionsHigh", "CacheHitRateLow",
-                "RedisDown", "PostgresDown", "DiskWillFillIn24Hours", "Watchdog");
+        assertThat(byName)
+                .containsKeys(
+                        "ApiHighErrorRate",
+                        "ApiHighLatency",
+                        "ApiHighCpu",
+                        "ApiHighMemory",
+                        "HealthCheckFailing",
+                        "TargetDown",
+                        "ApiDown",
+                        "PostgresConnectionsHigh",
+                        "CacheHitRateLow",
+                        "RedisDown",
+                        "PostgresDown",
+                        "DiskWillFillIn24Hours",
+                        "Watchdog");
         assertSeedAlert(byName.get("ApiHighErrorRate"), "> 0.05", "5m");
         assertSeedAlert(byName.get("ApiHighLatency"), "> 1", "5m");
         assertSeedAlert(byName.get("ApiHighCpu"), "> 0.9", "10m");
         assertSeedAlert(byName.get("ApiHighMemory"), "> 0.95", "5m");
         assertSeedAlert(byName.get("HealthCheckFailing"), "== 0", "30s");
-        assertThat(yaml(RULES.resolve("blackbox-alerts.yml")).path("groups").path(0).path("interval").asText())
-                .as("HealthCheckFailing's group runs once per probe").isEqualTo("15s");
+        assertThat(yaml(RULES.resolve("blackbox-alerts.yml"))
+                        .path("groups")
+                        .path(0)
+                        .path("interval")
+                        .asText())
+                .as("HealthCheckFailing's group runs once per probe")
+                .isEqualTo("15s");
         assertThat(byName.get("Watchdog").label("severity")).isEqualTo("none");
     }
 
     private static void assertSeedAlert(Rule alert, String comparison, String duration) {
-        assertThat(alert.node().path("expr").asText()).as("%s threshold", alert.name()).contains(comparison);
-        assertThat(alert.node().path("for").asText()).as("%s duration", alert.name()).isEqualTo(duration);
+        assertThat(alert.node().path("expr").asText())
+                .as("%s threshold", alert.name())
+                .contains(comparison);
+        assertThat(alert.node().path("for").asText())
+                .as("%s duration", alert.name())
+                .isEqualTo(duration);
     }
 }

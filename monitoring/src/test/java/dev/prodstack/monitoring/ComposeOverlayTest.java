@@ -1,20 +1,19 @@
 package dev.prodstack.monitoring;
 
-import dev.prodstack.testsupport.Command;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static dev.prodstack.monitoring.MonitoringFiles.*;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prodstack.testsupport.Command;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static dev.prodstack.monitoring.MonitoringFiles.*;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** deployment/docker-compose.monitoring.yml: a valid overlay of the stack, hardened like it, loopback-only. */
 class ComposeOverlayTest {
@@ -58,8 +57,10 @@ class ComposeOverlayTest {
 
     @Test
     void everyMonitoringServiceUsesItsImageVariableWithTheOfficialDefault() {
-        IMAGES.forEach((service, image) ->
-                assertThat(SERVICES.path(service).path("image").asText()).as("image of %s", service).isEqualTo(image));
+        IMAGES.forEach((service, image) -> assertThat(
+                        SERVICES.path(service).path("image").asText())
+                .as("image of %s", service)
+                .isEqualTo(image));
     }
 
     @Test
@@ -68,19 +69,34 @@ class ComposeOverlayTest {
         JsonNode services = yaml(effective.stdout()).path("services");
         for (String service : IMAGES.keySet()) {
             JsonNode config = services.path(service);
-            assertThat(config.path("read_only").asBoolean()).as("%s read_only", service).isTrue();
-            assertThat(config.path("security_opt")).extracting(JsonNode::asText).as("%s security_opt", service)
+            assertThat(config.path("read_only").asBoolean())
+                    .as("%s read_only", service)
+                    .isTrue();
+            assertThat(config.path("security_opt"))
+                    .extracting(JsonNode::asText)
+                    .as("%s security_opt", service)
                     .contains("no-new-privileges:true");
-            assertThat(config.path("cap_drop")).extracting(JsonNode::asText).as("%s cap_drop", service).containsExactly("ALL");
+            assertThat(config.path("cap_drop"))
+                    .extracting(JsonNode::asText)
+                    .as("%s cap_drop", service)
+                    .containsExactly("ALL");
             String user = config.path("user").asText();
-            assertThat(user).as("%s runs as a fixed non-root user", service).isNotBlank()
-                    .doesNotStartWith("0:").isNotEqualTo("0").doesNotStartWith("root");
+            assertThat(user)
+                    .as("%s runs as a fixed non-root user", service)
+                    .isNotBlank()
+                    .doesNotStartWith("0:")
+                    .isNotEqualTo("0")
+                    .doesNotStartWith("root");
             assertThat(config.has("mem_limit")).as("%s mem_limit", service).isTrue();
             assertThat(config.has("cpus")).as("%s cpus", service).isTrue();
             assertThat(config.has("pids_limit")).as("%s pids_limit", service).isTrue();
-            assertThat(config.path("restart").asText()).as("%s restart", service).isEqualTo("unless-stopped");
+            assertThat(config.path("restart").asText())
+                    .as("%s restart", service)
+                    .isEqualTo("unless-stopped");
             if (!WITHOUT_HEALTHCHECK.contains(service)) {
-                assertThat(config.path("healthcheck").path("test").size()).as("%s healthcheck", service).isPositive();
+                assertThat(config.path("healthcheck").path("test").size())
+                        .as("%s healthcheck", service)
+                        .isPositive();
             }
         }
     }
@@ -95,10 +111,11 @@ class ComposeOverlayTest {
                 published.put(service.getKey(), ports);
             }
         });
-        assertThat(published).containsOnly(
-                Map.entry("prometheus", List.of("127.0.0.1:${PROMETHEUS_PORT:-9090}:9090")),
-                Map.entry("alertmanager", List.of("127.0.0.1:${ALERTMANAGER_PORT:-9093}:9093")),
-                Map.entry("grafana", List.of("127.0.0.1:${GRAFANA_PORT:-3000}:3000")));
+        assertThat(published)
+                .containsOnly(
+                        Map.entry("prometheus", List.of("127.0.0.1:${PROMETHEUS_PORT:-9090}:9090")),
+                        Map.entry("alertmanager", List.of("127.0.0.1:${ALERTMANAGER_PORT:-9093}:9093")),
+                        Map.entry("grafana", List.of("127.0.0.1:${GRAFANA_PORT:-3000}:3000")));
     }
 
     @Test
@@ -112,26 +129,45 @@ class ComposeOverlayTest {
         assertThat(networks("node-exporter")).containsExactly("backend");
         assertThat(networks("nginx-exporter")).containsExactlyInAnyOrder("backend", "frontend");
         assertThat(networks("blackbox-exporter")).containsExactlyInAnyOrder("backend", "frontend", "logging");
-        assertThat(yaml(COMPOSE_OVERLAY).path("networks").path("logging").path("internal").asBoolean()).isTrue();
-        assertThat(yaml(COMPOSE_OVERLAY).path("networks").path("monitoring").path("internal").asBoolean(false))
-                .as("a published port needs a non-internal network").isFalse();
-        assertThat(yaml(COMPOSE_BASE).path("networks").path("backend").path("internal").asBoolean()).isTrue();
+        assertThat(yaml(COMPOSE_OVERLAY)
+                        .path("networks")
+                        .path("logging")
+                        .path("internal")
+                        .asBoolean())
+                .isTrue();
+        assertThat(yaml(COMPOSE_OVERLAY)
+                        .path("networks")
+                        .path("monitoring")
+                        .path("internal")
+                        .asBoolean(false))
+                .as("a published port needs a non-internal network")
+                .isFalse();
+        assertThat(yaml(COMPOSE_BASE)
+                        .path("networks")
+                        .path("backend")
+                        .path("internal")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
     void everyApiReplicaAnswersToTasksApiLikeInSwarm() {
         assertThat(SERVICES.path("api").path("networks").path("backend").path("aliases"))
-                .extracting(JsonNode::asText).containsExactly("tasks.api");
+                .extracting(JsonNode::asText)
+                .containsExactly("tasks.api");
     }
 
     @Test
     void prometheusKeepsFifteenDaysOrTwoGigabytes() {
-        assertThat(SERVICES.path("prometheus").path("command")).extracting(JsonNode::asText)
-                .contains("--storage.tsdb.retention.time=15d", "--storage.tsdb.retention.size=2GB",
+        assertThat(SERVICES.path("prometheus").path("command"))
+                .extracting(JsonNode::asText)
+                .contains(
+                        "--storage.tsdb.retention.time=15d",
+                        "--storage.tsdb.retention.size=2GB",
                         "--config.file=/etc/prometheus/prometheus.yml");
-        assertThat(SERVICES.path("prometheus").path("volumes")).extracting(JsonNode::asText)
-                .contains("prometheus_data:/prometheus",
-                        "../monitoring/prometheus/rules:/etc/prometheus/rules:ro");
+        assertThat(SERVICES.path("prometheus").path("volumes"))
+                .extracting(JsonNode::asText)
+                .contains("prometheus_data:/prometheus", "../monitoring/prometheus/rules:/etc/prometheus/rules:ro");
     }
 
     @Test
@@ -140,14 +176,19 @@ class ComposeOverlayTest {
         assertThat(environment.path("DATA_SOURCE_PASS_FILE").asText()).isEqualTo("/run/secrets/db_password");
         assertThat(environment.has("DATA_SOURCE_NAME")).isFalse();
         assertThat(environment.has("DATA_SOURCE_PASS")).isFalse();
-        assertThat(SERVICES.path("postgres-exporter").path("secrets")).extracting(JsonNode::asText).contains("db_password");
+        assertThat(SERVICES.path("postgres-exporter").path("secrets"))
+                .extracting(JsonNode::asText)
+                .contains("db_password");
     }
 
     @Test
     void nodeExporterSeesTheVolumesReadOnlyAndNothingOfTheHost() {
         JsonNode nodeExporter = SERVICES.path("node-exporter");
-        assertThat(nodeExporter.path("volumes")).extracting(JsonNode::asText)
-                .allMatch(volume -> volume.matches("[a-z_]+:/volumes/[a-z]+:ro"), "named volume under /volumes, read-only");
+        assertThat(nodeExporter.path("volumes"))
+                .extracting(JsonNode::asText)
+                .allMatch(
+                        volume -> volume.matches("[a-z_]+:/volumes/[a-z]+:ro"),
+                        "named volume under /volumes, read-only");
         assertThat(nodeExporter.has("pid")).isFalse();
         assertThat(nodeExporter.has("privileged")).isFalse();
         assertThat(nodeExporter.path("command")).extracting(JsonNode::asText).contains("--collector.disable-defaults");

@@ -1,24 +1,23 @@
 package dev.prodstack.monitoring;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-
 import static dev.prodstack.monitoring.MonitoringFiles.DASHBOARDS;
 import static dev.prodstack.monitoring.MonitoringFiles.json;
 import static dev.prodstack.monitoring.MonitoringFiles.list;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The provisioned dashboards, their panels and their queries. */
 final class Dashboards {
 
     /** The data source every panel must name: the one provisioned with this fixed uid. */
     static final String DATASOURCE_TYPE = "prometheus";
+
     static final String DATASOURCE_UID = "prometheus";
 
-    private Dashboards() {
-    }
+    private Dashboards() {}
 
     /** One query of one panel. */
     record Query(String dashboard, String panel, String refId, String expr) {
@@ -58,8 +57,12 @@ final class Dashboards {
         for (Path file : files()) {
             JsonNode dashboard = json(file);
             for (JsonNode panel : panels(dashboard)) {
-                panel.path("targets").forEach(target -> queries.add(new Query(dashboard.path("title").asText(),
-                        panel.path("title").asText(), target.path("refId").asText(), target.path("expr").asText())));
+                panel.path("targets")
+                        .forEach(target -> queries.add(new Query(
+                                dashboard.path("title").asText(),
+                                panel.path("title").asText(),
+                                target.path("refId").asText(),
+                                target.path("expr").asText())));
             }
         }
         return queries;
@@ -72,7 +75,9 @@ final class Dashboards {
             json(file).path("templating").path("list").forEach(variable -> {
                 String definition = variable.path("definition").asText();
                 if (definition.startsWith("label_values(")) {
-                    selectors.add(definition.substring("label_values(".length(), definition.lastIndexOf(',')).trim());
+                    selectors.add(definition
+                            .substring("label_values(".length(), definition.lastIndexOf(','))
+                            .trim());
                 }
             });
         }

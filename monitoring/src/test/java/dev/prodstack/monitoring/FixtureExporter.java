@@ -2,7 +2,6 @@ package dev.prodstack.monitoring;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FixtureExporter implements AutoCloseable {
 
-    static final List<String> JOBS = List.of("api", "postgres", "redis", "nginx", "node", "blackbox", "alertmanager",
-            "log-shipper", "log-store");
+    static final List<String> JOBS = List.of(
+            "api", "postgres", "redis", "nginx", "node", "blackbox", "alertmanager", "log-shipper", "log-store");
 
     private static final Set<String> GROWING_TYPES = Set.of("counter", "histogram", "summary");
     private static final List<String> GROWING_SUFFIXES = List.of("_bucket", "_count", "_sum", "_total");
@@ -85,7 +84,8 @@ final class FixtureExporter implements AutoCloseable {
                 String[] parts = line.split(" ");
                 types.put(parts[2], parts[3]);
             }
-            out.append(line.startsWith("#") || line.isBlank() ? line : grow(line, types, factor)).append('\n');
+            out.append(line.startsWith("#") || line.isBlank() ? line : grow(line, types, factor))
+                    .append('\n');
         }
         return out.toString();
     }
@@ -115,7 +115,8 @@ final class FixtureExporter implements AutoCloseable {
         }
         for (String suffix : GROWING_SUFFIXES) {
             if (name.endsWith(suffix)
-                    && GROWING_TYPES.contains(types.getOrDefault(name.substring(0, name.length() - suffix.length()), ""))) {
+                    && GROWING_TYPES.contains(
+                            types.getOrDefault(name.substring(0, name.length() - suffix.length()), ""))) {
                 return true;
             }
         }

@@ -1,12 +1,10 @@
 package dev.prodstack.monitoring;
 
-import dev.prodstack.testsupport.Command;
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static dev.prodstack.monitoring.MonitoringFiles.*;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.prodstack.testsupport.Command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import static dev.prodstack.monitoring.MonitoringFiles.*;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus (the host's binary) loads our rules and scrapes what the stack's exporters
@@ -28,8 +27,14 @@ class LivePrometheusIT {
 
     /** Rules that must be quiet on a healthy stack (the short `for:` ones). */
     private static final Set<String> QUIET_WHEN_HEALTHY = Set.of(
-            "ApiDown", "TargetDown", "HealthCheckFailing", "RedisDown", "PostgresDown", "LogStoreDown",
-            "LogShipperDroppingLines", "LogShipperCannotReachStore");
+            "ApiDown",
+            "TargetDown",
+            "HealthCheckFailing",
+            "RedisDown",
+            "PostgresDown",
+            "LogStoreDown",
+            "LogShipperDroppingLines",
+            "LogShipperCannotReachStore");
 
     @TempDir
     static Path work;
@@ -60,7 +65,9 @@ class LivePrometheusIT {
         List<String> broken = new ArrayList<>();
         rules().forEach(rule -> {
             if (!rule.path("health").asText().equals("ok")) {
-                broken.add(rule.path("name").asText() + ": " + rule.path("health").asText() + " " + rule.path("lastError").asText());
+                broken.add(
+                        rule.path("name").asText() + ": " + rule.path("health").asText() + " "
+                                + rule.path("lastError").asText());
             }
         });
         assertThat(broken).as("rules with evaluation errors").isEmpty();
@@ -74,16 +81,25 @@ class LivePrometheusIT {
                 empty.add(rule.name());
             }
         });
-        assertThat(empty).as("recording rules without a series on the captured exporter data").isEmpty();
+        assertThat(empty)
+                .as("recording rules without a series on the captured exporter data")
+                .isEmpty();
     }
 
     @Test
     void theWatchdogFiresAndAHealthyStackRaisesNoAvailabilityAlert() {
         Map<String, String> active = new java.util.HashMap<>();
-        prometheus.get("/api/v1/alerts").path("data").path("alerts").forEach(alert ->
-                active.put(alert.path("labels").path("alertname").asText(), alert.path("state").asText()));
+        prometheus
+                .get("/api/v1/alerts")
+                .path("data")
+                .path("alerts")
+                .forEach(alert -> active.put(
+                        alert.path("labels").path("alertname").asText(),
+                        alert.path("state").asText()));
         assertThat(active).containsEntry("Watchdog", "firing");
-        assertThat(active.keySet()).as("availability alerts active on healthy data").doesNotContainAnyElementsOf(QUIET_WHEN_HEALTHY);
+        assertThat(active.keySet())
+                .as("availability alerts active on healthy data")
+                .doesNotContainAnyElementsOf(QUIET_WHEN_HEALTHY);
     }
 
     @Test
@@ -99,28 +115,41 @@ class LivePrometheusIT {
                 problems.add(query + " -> no series");
             }
         }
-        assertThat(problems).as("dashboard queries rejected by Prometheus or without data").isEmpty();
+        assertThat(problems)
+                .as("dashboard queries rejected by Prometheus or without data")
+                .isEmpty();
     }
 
     @Test
     void everyDashboardVariableFindsValues() {
         for (String selector : Dashboards.variableSelectors()) {
             assertThat(prometheus.query(selector).path("data").path("result").isEmpty())
-                    .as("series for the variable query %s", selector).isFalse();
+                    .as("series for the variable query %s", selector)
+                    .isFalse();
         }
     }
 
     @Test
     void checkDashboardsScriptReportsEveryPanelQueryWithData() {
-        Command.Result result = Command.program(MonitoringTools.BASH, CHECK_DASHBOARDS_SCRIPT.toString(), "--url", prometheus.url(), "--require-data")
-                .timeout(Duration.ofMinutes(3)).run();
+        Command.Result result = Command.program(
+                        MonitoringTools.BASH,
+                        CHECK_DASHBOARDS_SCRIPT.toString(),
+                        "--url",
+                        prometheus.url(),
+                        "--require-data")
+                .timeout(Duration.ofMinutes(3))
+                .run();
 
         assertThat(result.exitCode()).as(result.describe()).isZero();
         int queries = Dashboards.queries().size();
-        assertThat(result.output().lines().filter(line -> line.startsWith("OK ")).count()).as(result.describe())
+        assertThat(result.output()
+                        .lines()
+                        .filter(line -> line.startsWith("OK "))
+                        .count())
+                .as(result.describe())
                 .isEqualTo(queries);
-        assertThat(result.output()).contains(queries + " queries in " + Dashboards.files().size()
-                + " dashboards: 0 failed, 0 empty");
+        assertThat(result.output())
+                .contains(queries + " queries in " + Dashboards.files().size() + " dashboards: 0 failed, 0 empty");
     }
 
     @Test
@@ -130,8 +159,15 @@ class LivePrometheusIT {
                   "targets": [{"refId": "A", "expr": "sum(rate(up[1m]"}]}]}
                 """);
 
-        Command.Result result = Command.program(MonitoringTools.BASH, CHECK_DASHBOARDS_SCRIPT.toString(), "--url", prometheus.url(), "--dashboards", dashboards.toString())
-                .timeout(Duration.ofMinutes(1)).run();
+        Command.Result result = Command.program(
+                        MonitoringTools.BASH,
+                        CHECK_DASHBOARDS_SCRIPT.toString(),
+                        "--url",
+                        prometheus.url(),
+                        "--dashboards",
+                        dashboards.toString())
+                .timeout(Duration.ofMinutes(1))
+                .run();
 
         assertThat(result.exitCode()).as(result.describe()).isEqualTo(1);
         assertThat(result.output()).contains("FAIL   broken | typo | A:", "1 failed");
@@ -180,7 +216,10 @@ class LivePrometheusIT {
 
     private static List<JsonNode> rules() {
         List<JsonNode> rules = new ArrayList<>();
-        prometheus.get("/api/v1/rules").path("data").path("groups")
+        prometheus
+                .get("/api/v1/rules")
+                .path("data")
+                .path("groups")
                 .forEach(group -> group.path("rules").forEach(rules::add));
         return rules;
     }
@@ -194,8 +233,9 @@ class LivePrometheusIT {
             List<String> problems = new ArrayList<>();
             targets.forEach(target -> {
                 if (!target.path("health").asText().equals("up")) {
-                    problems.add(target.path("labels").path("job").asText() + ": " + target.path("health").asText()
-                            + " " + target.path("lastError").asText());
+                    problems.add(target.path("labels").path("job").asText() + ": "
+                            + target.path("health").asText() + " "
+                            + target.path("lastError").asText());
                 }
             });
             if (targets.size() == expected && problems.isEmpty()) {

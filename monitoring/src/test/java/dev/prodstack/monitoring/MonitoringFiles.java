@@ -3,7 +3,6 @@ package dev.prodstack.monitoring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +13,8 @@ import java.util.stream.Stream;
 /** Where the monitoring module's files are, and how to read them. */
 final class MonitoringFiles {
 
-    static final Path ROOT = Path.of(System.getProperty("prodstack.root", "..")).toAbsolutePath().normalize();
+    static final Path ROOT =
+            Path.of(System.getProperty("prodstack.root", "..")).toAbsolutePath().normalize();
     static final Path MONITORING = ROOT.resolve("monitoring");
     static final Path PROMETHEUS_CONFIG = MONITORING.resolve("prometheus/prometheus.yml");
     static final Path RULES = MONITORING.resolve("prometheus/rules");
@@ -34,8 +34,7 @@ final class MonitoringFiles {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private MonitoringFiles() {
-    }
+    private MonitoringFiles() {}
 
     static JsonNode yaml(Path file) {
         try {
@@ -89,7 +88,9 @@ final class MonitoringFiles {
     /** The files of a directory ending with the suffix, sorted by name. */
     static List<Path> list(Path directory, String suffix) {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(suffix)).sorted().toList();
+            return files.filter(file -> file.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + directory, e);
         }

@@ -2,7 +2,6 @@ package dev.prodstack.monitoring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prodstack.testsupport.Command;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,7 +27,8 @@ final class PrometheusProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PrometheusProcess(Process process, int port, Path log) {
         this.process = process;
@@ -42,11 +42,12 @@ final class PrometheusProcess implements AutoCloseable {
         Path config = workDirectory.resolve("prometheus.yml");
         Path log = workDirectory.resolve("prometheus.log");
         MonitoringFiles.write(config, configForPort.apply(port));
-        Process process = Command.program(MonitoringTools.PROMETHEUS,
-                "--config.file=" + config,
-                "--storage.tsdb.path=" + workDirectory.resolve("data"),
-                "--storage.tsdb.retention.time=1h",
-                "--web.listen-address=127.0.0.1:" + port)
+        Process process = Command.program(
+                        MonitoringTools.PROMETHEUS,
+                        "--config.file=" + config,
+                        "--storage.tsdb.path=" + workDirectory.resolve("data"),
+                        "--storage.tsdb.retention.time=1h",
+                        "--web.listen-address=127.0.0.1:" + port)
                 .spawn(log);
         PrometheusProcess prometheus = new PrometheusProcess(process, port, log);
         prometheus.awaitReady();
@@ -63,9 +64,12 @@ final class PrometheusProcess implements AutoCloseable {
     }
 
     JsonNode get(String pathAndQuery) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + pathAndQuery)).timeout(Duration.ofSeconds(15)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + pathAndQuery))
+                .timeout(Duration.ofSeconds(15))
+                .build();
         try {
-            return MonitoringFiles.json(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
+            return MonitoringFiles.json(
+                    http.send(request, HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + pathAndQuery + " failed; prometheus log:\n" + log(), e);
         } catch (InterruptedException e) {
@@ -84,7 +88,9 @@ final class PrometheusProcess implements AutoCloseable {
 
     private void awaitReady() {
         Instant deadline = Instant.now().plus(STARTUP);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/-/ready")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
                 throw new AssertionError("prometheus exited with " + process.exitValue() + ":\n" + log());

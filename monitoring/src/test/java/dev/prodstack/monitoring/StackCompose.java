@@ -1,16 +1,15 @@
 package dev.prodstack.monitoring;
 
-import dev.prodstack.testsupport.Command;
+import static dev.prodstack.monitoring.MonitoringFiles.ROOT;
+import static dev.prodstack.monitoring.MonitoringFiles.write;
 
+import dev.prodstack.testsupport.Command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static dev.prodstack.monitoring.MonitoringFiles.ROOT;
-import static dev.prodstack.monitoring.MonitoringFiles.write;
 
 /**
  * `compose config` of the base file and the overlays that {@code flags} name (--monitoring,
@@ -19,8 +18,7 @@ import static dev.prodstack.monitoring.MonitoringFiles.write;
  */
 final class StackCompose {
 
-    private StackCompose() {
-    }
+    private StackCompose() {}
 
     static Command.Result config(Path secrets, Map<String, String> extraEnvironment, String... flags) {
         for (String name : List.of("db_password", "admin_token", "grafana_admin_password")) {
@@ -30,11 +28,13 @@ final class StackCompose {
         environment.put("API_IMAGE", "prodstack/api:1.0.0");
         environment.put("SECRETS_DIR", secrets.toString());
         environment.put("NO_COLOR", "1");
-        List<String> arguments = new ArrayList<>(List.of(ROOT.resolve("scripts/stack.sh").toString(), "compose",
-                "--project", "prodstack"));
+        List<String> arguments = new ArrayList<>(
+                List.of(ROOT.resolve("scripts/stack.sh").toString(), "compose", "--project", "prodstack"));
         arguments.addAll(List.of(flags));
         arguments.addAll(List.of("--", "config"));
         return Command.program(MonitoringTools.BASH, arguments.toArray(String[]::new))
-                .env(environment).timeout(Duration.ofMinutes(1)).run();
+                .env(environment)
+                .timeout(Duration.ofMinutes(1))
+                .run();
     }
 }

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class HeaderContractTest {
 
     private static final Path NGINX_CONF = DevCertificates.repositoryRoot().resolve("security/nginx/nginx.conf");
-    private static final Pattern ADD_HEADER = Pattern.compile("(?m)^\\s*add_header\\s+(\\S+)\\s+(\"[^\"]*\"|\\S+)\\s*(always)?\\s*;");
+    private static final Pattern ADD_HEADER =
+            Pattern.compile("(?m)^\\s*add_header\\s+(\\S+)\\s+(\"[^\"]*\"|\\S+)\\s*(always)?\\s*;");
     private static final Pattern HIDE_HEADER = Pattern.compile("(?m)^\\s*proxy_hide_header\\s+(\\S+)\\s*;");
 
     @Test
@@ -31,13 +32,17 @@ class HeaderContractTest {
         Map<String, String> added = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         Matcher matcher = ADD_HEADER.matcher(Files.readString(NGINX_CONF));
         while (matcher.find()) {
-            assertThat(matcher.group(3)).as("add_header %s is sent on errors too ('always')", matcher.group(1))
+            assertThat(matcher.group(3))
+                    .as("add_header %s is sent on errors too ('always')", matcher.group(1))
                     .isEqualTo("always");
             assertThat(added.put(matcher.group(1), matcher.group(2).replaceAll("^\"|\"$", "")))
-                    .as("add_header %s once", matcher.group(1)).isNull();
+                    .as("add_header %s once", matcher.group(1))
+                    .isNull();
         }
 
-        assertThat(List.copyOf(added.keySet())).as("headers nginx.conf adds").containsExactlyElementsOf(SecurityHeaders.owned());
+        assertThat(List.copyOf(added.keySet()))
+                .as("headers nginx.conf adds")
+                .containsExactlyElementsOf(SecurityHeaders.owned());
         Map<String, String> fixed = new LinkedHashMap<>(added);
         fixed.keySet().removeAll(SecurityHeaders.VARYING);
         assertThat(fixed).as("fixed values in nginx.conf").containsExactlyInAnyOrderEntriesOf(SecurityHeaders.FIXED);
@@ -45,8 +50,12 @@ class HeaderContractTest {
 
     @Test
     void nginxHidesTheUpstreamsCopyOfEachHeaderItOwns() throws IOException {
-        List<String> hidden = HIDE_HEADER.matcher(Files.readString(NGINX_CONF)).results().map(result -> result.group(1))
-                .sorted(String.CASE_INSENSITIVE_ORDER).toList();
+        List<String> hidden = HIDE_HEADER
+                .matcher(Files.readString(NGINX_CONF))
+                .results()
+                .map(result -> result.group(1))
+                .sorted(String.CASE_INSENSITIVE_ORDER)
+                .toList();
 
         assertThat(hidden).containsAll(SecurityHeaders.owned()).contains("X-Powered-By");
     }

@@ -39,28 +39,38 @@ class MakeDevCertsTest {
             X509Certificate ca = DevCertificates.readCertificate(out.resolve("ca.crt"));
             X509Certificate server = DevCertificates.readCertificate(out.resolve("server.crt"));
             assertThat(ca.getBasicConstraints()).as("ca.crt is a CA").isGreaterThanOrEqualTo(0);
-            assertThat(server.getBasicConstraints()).as("server.crt is not a CA").isEqualTo(-1);
-            assertThatCode(() -> server.verify(ca.getPublicKey())).as("server.crt is signed by ca.crt")
+            assertThat(server.getBasicConstraints())
+                    .as("server.crt is not a CA")
+                    .isEqualTo(-1);
+            assertThatCode(() -> server.verify(ca.getPublicKey()))
+                    .as("server.crt is signed by ca.crt")
                     .doesNotThrowAnyException();
             assertThat(server.getExtendedKeyUsage()).as("server authentication").contains("1.3.6.1.5.5.7.3.1");
-            assertThatCode(() -> DevCertificates.readPrivateKey(out.resolve("server.key"))).doesNotThrowAnyException();
+            assertThatCode(() -> DevCertificates.readPrivateKey(out.resolve("server.key")))
+                    .doesNotThrowAnyException();
         }
 
         @Test
         void namesLocalhostLoopbackAndTheComposeServiceName() throws Exception {
             assertSucceeds(run(List.of(out.toString())));
 
-            assertThat(subjectAltNames()).containsExactlyInAnyOrder(
-                    "DNS:localhost", "IP:127.0.0.1", "IP:0:0:0:0:0:0:0:1", "DNS:proxy");
+            assertThat(subjectAltNames())
+                    .containsExactlyInAnyOrder("DNS:localhost", "IP:127.0.0.1", "IP:0:0:0:0:0:0:0:1", "DNS:proxy");
         }
 
         @Test
         void addsExtraNamesFromOptionsAndEnvironment() throws Exception {
-            assertSucceeds(run(List.of("--san", "api.example.test", "--san", "10.0.0.5", out.toString()),
+            assertSucceeds(run(
+                    List.of("--san", "api.example.test", "--san", "10.0.0.5", out.toString()),
                     List.of("TLS_EXTRA_SANS=edge.example.test, 192.0.2.10")));
 
-            assertThat(subjectAltNames()).contains(
-                    "DNS:api.example.test", "IP:10.0.0.5", "DNS:edge.example.test", "IP:192.0.2.10", "DNS:localhost");
+            assertThat(subjectAltNames())
+                    .contains(
+                            "DNS:api.example.test",
+                            "IP:10.0.0.5",
+                            "DNS:edge.example.test",
+                            "IP:192.0.2.10",
+                            "DNS:localhost");
         }
 
         @Test
@@ -68,7 +78,8 @@ class MakeDevCertsTest {
             assertSucceeds(run(List.of(out.toString())));
 
             assertThat(mode("ca.key")).as("ca.key").isEqualTo("rw-------");
-            assertThat(mode("server.key")).as("server.key, readable by nginx's uid through a bind mount")
+            assertThat(mode("server.key"))
+                    .as("server.key, readable by nginx's uid through a bind mount")
                     .isEqualTo("rw-r--r--");
             assertThat(mode("ca.crt")).isEqualTo("rw-r--r--");
             assertThat(mode("server.crt")).isEqualTo("rw-r--r--");
@@ -86,7 +97,8 @@ class MakeDevCertsTest {
             assertSucceeds(run(List.of("--key-group", Integer.toString(gid), out.toString())));
 
             assertThat(mode("server.key")).isEqualTo("rw-r-----");
-            assertThat(Files.getAttribute(out.resolve("server.key"), "unix:gid")).isEqualTo(gid);
+            assertThat(Files.getAttribute(out.resolve("server.key"), "unix:gid"))
+                    .isEqualTo(gid);
         }
 
         @Test
@@ -126,7 +138,8 @@ class MakeDevCertsTest {
 
             assertThat(out.resolve("ca.crt")).hasBinaryContent(ca);
             X509Certificate server = DevCertificates.readCertificate(out.resolve("server.crt"));
-            assertThatCode(() -> server.verify(DevCertificates.readCertificate(out.resolve("ca.crt")).getPublicKey()))
+            assertThatCode(() -> server.verify(DevCertificates.readCertificate(out.resolve("ca.crt"))
+                            .getPublicKey()))
                     .doesNotThrowAnyException();
         }
 
@@ -162,9 +175,14 @@ class MakeDevCertsTest {
 
         @Test
         void isShellcheckClean() {
-            Command.Result shellcheck = Command.program(HostProgram.of("shellcheck", "shellcheck"),
-                    DevCertificates.script().toString()).timeout(Duration.ofSeconds(60)).run();
-            assertThat(shellcheck.exitCode()).as("shellcheck findings:%n%s", shellcheck.output()).isZero();
+            Command.Result shellcheck = Command.program(
+                            HostProgram.of("shellcheck", "shellcheck"),
+                            DevCertificates.script().toString())
+                    .timeout(Duration.ofSeconds(60))
+                    .run();
+            assertThat(shellcheck.exitCode())
+                    .as("shellcheck findings:%n%s", shellcheck.output())
+                    .isZero();
         }
     }
 
@@ -177,7 +195,9 @@ class MakeDevCertsTest {
     }
 
     private static void assertSucceeds(Command.Result run) {
-        assertThat(run.exitCode()).as("make-dev-certs.sh output:%n%s", run.output()).isZero();
+        assertThat(run.exitCode())
+                .as("make-dev-certs.sh output:%n%s", run.output())
+                .isZero();
     }
 
     private String mode(String file) throws IOException {
@@ -185,7 +205,8 @@ class MakeDevCertsTest {
     }
 
     private List<String> subjectAltNames() throws IOException, GeneralSecurityException {
-        Collection<List<?>> names = DevCertificates.readCertificate(out.resolve("server.crt")).getSubjectAlternativeNames();
+        Collection<List<?>> names =
+                DevCertificates.readCertificate(out.resolve("server.crt")).getSubjectAlternativeNames();
         return names.stream().map(MakeDevCertsTest::describe).collect(Collectors.toList());
     }
 

@@ -11,14 +11,13 @@ import dev.prodstack.service.db.PostgresFactory;
 import dev.prodstack.service.db.UserDao;
 import dev.prodstack.service.errors.CatchAllExceptionMapper;
 import dev.prodstack.service.errors.DatabaseExceptionMapper;
-import dev.prodstack.service.errors.JsonErrorHandler;
 import dev.prodstack.service.errors.InvalidParametersExceptionMapper;
+import dev.prodstack.service.errors.JsonErrorHandler;
 import dev.prodstack.service.errors.JsonExceptionMapper;
 import dev.prodstack.service.errors.ValidationExceptionMapper;
 import dev.prodstack.service.errors.WebApplicationExceptionMapper;
 import dev.prodstack.service.health.DatabaseHealthCheck;
 import dev.prodstack.service.health.DependencyProbe;
-import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.health.RedisHealthCheck;
 import dev.prodstack.service.http.BodySizeLimitFilter;
 import dev.prodstack.service.http.PathParametersFilter;
@@ -26,6 +25,7 @@ import dev.prodstack.service.http.RequestIdFilter;
 import dev.prodstack.service.http.RequestMetricsFilter;
 import dev.prodstack.service.http.RouteTemplateFilter;
 import dev.prodstack.service.metrics.AppMetrics;
+import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.PrometheusExporter;
 import dev.prodstack.service.resources.CacheStatsResource;
 import dev.prodstack.service.resources.DocsResource;
@@ -45,14 +45,13 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import java.util.EnumSet;
+import java.util.List;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.EnumSet;
-import java.util.List;
 
 /** The users service. {@code run()} only wires: every part with set-up logic is built by its config factory. */
 public final class ProdstackApplication extends Application<ProdstackConfiguration> {
@@ -76,7 +75,8 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         ApiJson.configure(bootstrap.getObjectMapper());
         // Liquibase prints its summaries to stdout as plain text: route them through the JSON log instead.
         System.setProperty("liquibase.uiService", System.getProperty("liquibase.uiService", "LOGGER"));
-        System.setProperty("liquibase.command.showSummaryOutput",
+        System.setProperty(
+                "liquibase.command.showSummaryOutput",
                 System.getProperty("liquibase.command.showSummaryOutput", "LOG"));
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
@@ -89,8 +89,11 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
                 return "db/changelog.sql";
             }
         });
-        bootstrap.addBundle(new AssetsBundle("/META-INF/resources/webjars/swagger-ui/" + BuildInfo.swaggerUiVersion(),
-                "/docs/swagger-ui", null, "swagger-ui"));
+        bootstrap.addBundle(new AssetsBundle(
+                "/META-INF/resources/webjars/swagger-ui/" + BuildInfo.swaggerUiVersion(),
+                "/docs/swagger-ui",
+                null,
+                "swagger-ui"));
         bootstrap.addBundle(new AssetsBundle("/docs-assets", "/docs/assets", null, "docs-assets"));
     }
 
@@ -109,20 +112,34 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         environment.healthChecks().unregister("postgresql");
         final UserDao users = jdbi.onDemand(UserDao.class);
         final ConnectionPool pool = new ConnectionPool(dataSource);
-        final UserCache cache = config.getCache().build(
-                config.getRedis().build(environment.lifecycle()), environment.getObjectMapper(), metrics, cacheStatus);
+        final UserCache cache = config.getCache()
+                .build(
+                        config.getRedis().build(environment.lifecycle()),
+                        environment.getObjectMapper(),
+                        metrics,
+                        cacheStatus);
 
         final HealthCheck databaseCheck = new DatabaseHealthCheck(jdbi, pool, databaseStatus);
         final HealthCheck cacheCheck = new RedisHealthCheck(cache);
         environment.healthChecks().register("database", databaseCheck);
         environment.healthChecks().register("cache", cacheCheck);
-        environment.lifecycle().manage(new DependencyProbe(
-                environment.lifecycle().scheduledExecutorService("dependency-probe").threads(1).build(),
-                List.of(databaseCheck, cacheCheck), PROBE_INTERVAL_MILLIS));
+        environment
+                .lifecycle()
+                .manage(new DependencyProbe(
+                        environment
+                                .lifecycle()
+                                .scheduledExecutorService("dependency-probe")
+                                .threads(1)
+                                .build(),
+                        List.of(databaseCheck, cacheCheck),
+                        PROBE_INTERVAL_MILLIS));
 
         addFilter(environment, "request-id", new RequestIdFilter());
         addFilter(environment, "request-metrics", new RequestMetricsFilter(metrics, requestStats, readiness));
-        addFilter(environment, "body-size-limit", new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
+        addFilter(
+                environment,
+                "body-size-limit",
+                new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
 
         config.getAuth().register(environment.jersey());
         environment.jersey().register(new PathParametersFilter());
@@ -144,12 +161,16 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
 
         pool.register(metrics.registry());
         PrometheusExporter.register(metrics, environment.metrics(), environment.admin());
-        environment.lifecycle().addEventListener(new ServerEvents(new JsonErrorHandler(environment.getObjectMapper()), version));
+        environment
+                .lifecycle()
+                .addEventListener(new ServerEvents(new JsonErrorHandler(environment.getObjectMapper()), version));
     }
 
     /** In declaration order, ahead of Dropwizard's own filters (added later, when the server is built). */
     private static void addFilter(Environment environment, String name, Filter filter) {
-        environment.servlets().addFilter(name, filter)
+        environment
+                .servlets()
+                .addFilter(name, filter)
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
     }
 
@@ -178,7 +199,10 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         @Override
         public void lifeCycleStopping(LifeCycle event) {
             if (event instanceof Server) {
-                LOG.info("{} {} shutting down: draining requests, closing Postgres and Redis pools", RootResource.SERVICE, version);
+                LOG.info(
+                        "{} {} shutting down: draining requests, closing Postgres and Redis pools",
+                        RootResource.SERVICE,
+                        version);
             }
         }
 

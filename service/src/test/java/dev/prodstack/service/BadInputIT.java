@@ -1,5 +1,7 @@
 package dev.prodstack.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prodstack.service.support.Http;
 import dev.prodstack.service.support.Http.Response;
@@ -7,13 +9,6 @@ import dev.prodstack.service.support.TestApps;
 import dev.prodstack.service.support.TestServices;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Hostile and sloppy input: every answer is the expected 4xx, JSON with the request id and no internals, and
@@ -37,13 +36,15 @@ class BadInputIT {
     private static final String CHUNKED = "chunked";
     /** Stands for the id of a user this class created: odd paths are tried on an id that exists. */
     private static final String EXISTING = "{existing}";
+
     private static long existingId;
 
     @BeforeAll
     static void cleanTableAndCreateOneUser() {
         TestServices.migrate();
         TestServices.cleanUsers();
-        final Response created = new Http(APP.getLocalPort()).post("/users", user("bad_input_owner", "owner@example.com"));
+        final Response created =
+                new Http(APP.getLocalPort()).post("/users", user("bad_input_owner", "owner@example.com"));
         assertThat(created.status()).as(created.body()).isEqualTo(200);
         existingId = created.json().get("id").asLong();
         VALID_INSERTS.incrementAndGet();
@@ -51,9 +52,13 @@ class BadInputIT {
 
     @AfterAll
     static void onlyValidInsertsWereStored() {
-        assertThat(TestServices.countUsers()).as("rows in users after the bad-input run").isEqualTo(VALID_INSERTS.get());
+        assertThat(TestServices.countUsers())
+                .as("rows in users after the bad-input run")
+                .isEqualTo(VALID_INSERTS.get());
         final Response owner = new Http(APP.getLocalPort()).get("/users/" + existingId);
-        assertThat(owner.status()).as("the user the odd paths were tried on is untouched").isEqualTo(200);
+        assertThat(owner.status())
+                .as("the user the odd paths were tried on is untouched")
+                .isEqualTo(200);
         assertThat(owner.json().get("username").asText()).isEqualTo("bad_input_owner");
     }
 
@@ -126,10 +131,18 @@ class BadInputIT {
         // Sizes and content types.
         post(cases, "1 MB JSON string", user("a".repeat(1_000_000), "a@example.com"), 413);
         post(cases, "1 MB of junk", "x".repeat(1_000_000), 413);
-        cases.add(Arguments.of("70 KB chunked", "POST", "/users", CHUNKED, user("a".repeat(70_000), "a@example.com"), 413));
+        cases.add(Arguments.of(
+                "70 KB chunked", "POST", "/users", CHUNKED, user("a".repeat(70_000), "a@example.com"), 413));
         cases.add(Arguments.of("text/plain", "POST", "/users", "text/plain", user("plain", "p@example.com"), 415));
-        cases.add(Arguments.of("xml", "POST", "/users", "application/xml", "<user><username>abc</username></user>", 415));
-        cases.add(Arguments.of("form", "POST", "/users", "application/x-www-form-urlencoded", "username=abc&email=a%40example.com", 415));
+        cases.add(
+                Arguments.of("xml", "POST", "/users", "application/xml", "<user><username>abc</username></user>", 415));
+        cases.add(Arguments.of(
+                "form",
+                "POST",
+                "/users",
+                "application/x-www-form-urlencoded",
+                "username=abc&email=a%40example.com",
+                415));
         cases.add(Arguments.of("no content type", "POST", "/users", null, user("notype", "n@example.com"), 415));
         // Ids and paths.
         get(cases, "/users/abc", 404);
@@ -145,8 +158,13 @@ class BadInputIT {
         get(cases, "/users/" + EXISTING + "%3bx=1", 400);
         get(cases, "/users;x=y/" + EXISTING, 400);
         cases.add(Arguments.of("DELETE with a path parameter", "DELETE", "/users/" + EXISTING + ";x", AUTH, null, 400));
-        cases.add(Arguments.of("PATCH with an encoded semicolon", "PATCH", "/users/" + EXISTING + "%3B", AUTH,
-                "{\"username\":\"renamed\"}", 400));
+        cases.add(Arguments.of(
+                "PATCH with an encoded semicolon",
+                "PATCH",
+                "/users/" + EXISTING + "%3B",
+                AUTH,
+                "{\"username\":\"renamed\"}",
+                400));
         get(cases, "/users/%00", 400);
         get(cases, "/users/..%2F..%2Fetc%2Fpasswd", 400);
         get(cases, "/users/%2e%2e/%2e%2e/admin", 400);
@@ -160,14 +178,16 @@ class BadInputIT {
         cases.add(Arguments.of("PATCH fractional id", "PATCH", "/users/1.5", AUTH, "{\"username\":\"abc\"}", 404));
         cases.add(Arguments.of("DELETE negative id", "DELETE", "/users/-1", AUTH, null, 404));
         cases.add(Arguments.of("PUT malformed body", "PUT", "/users/" + EXISTING, AUTH, "{\"username\":", 400));
-        cases.add(Arguments.of("PATCH SQL username", "PATCH", "/users/" + EXISTING, AUTH, "{\"username\":\"1 OR 1=1\"}", 422));
+        cases.add(Arguments.of(
+                "PATCH SQL username", "PATCH", "/users/" + EXISTING, AUTH, "{\"username\":\"1 OR 1=1\"}", 422));
         cases.add(Arguments.of("DELETE collection", "DELETE", "/users", AUTH, null, 405));
         return cases.stream();
     }
 
     @ParameterizedTest(name = "[{index}] {0}: {1} {2} -> {5}")
     @MethodSource("cases")
-    void answersWithAJsonClientError(String name, String method, String path, String contentType, String body, int expected) {
+    void answersWithAJsonClientError(
+            String name, String method, String path, String contentType, String body, int expected) {
         final Response response = send(method, path, contentType, body);
         assertThat(response.status()).as("%s: %s", name, response.body()).isEqualTo(expected);
         if (expected == 200) {
@@ -187,13 +207,20 @@ class BadInputIT {
         final Http http = new Http(APP.getLocalPort());
         if (CHUNKED.equals(contentType)) {
             // No length known up front: the limit must hold while the body is being read.
-            return http.sendPublisher(method, path, HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))), "Content-Type", JSON);
+            return http.sendPublisher(
+                    method,
+                    path,
+                    HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8))),
+                    "Content-Type",
+                    JSON);
         }
         if (AUTH.equals(contentType)) {
             return http.send(method, path, body, "Authorization", Http.adminAuth(), "Content-Type", JSON);
         }
-        return contentType == null ? http.send(method, path, body) : http.send(method, path, body, "Content-Type", contentType);
+        return contentType == null
+                ? http.send(method, path, body)
+                : http.send(method, path, body, "Content-Type", contentType);
     }
 
     private static void post(List<Arguments> cases, String name, String body, int expected) {

@@ -1,5 +1,7 @@
 package dev.prodstack.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
@@ -9,12 +11,9 @@ import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.util.Duration;
+import java.util.Map;
 import org.apache.commons.text.StringSubstitutor;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** service/config.yml: valid, documented defaults, and every environment-specific value taken from its variable. */
 class ConfigurationTest {
@@ -22,7 +21,8 @@ class ConfigurationTest {
         final StringSubstitutor substitutor = new StringSubstitutor(environment);
         final YamlConfigurationFactory<ProdstackConfiguration> factory = new YamlConfigurationFactory<>(
                 ProdstackConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
-        return factory.build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
+        return factory.build(
+                new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
     }
 
     @Test
@@ -39,10 +39,13 @@ class ConfigurationTest {
         assertThat(config.getMaxRequestBodySize().toKibibytes()).isEqualTo(64);
 
         final DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
-        assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort()).isEqualTo(8000);
-        assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort()).isEqualTo(8081);
+        assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort())
+                .isEqualTo(8000);
+        assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort())
+                .isEqualTo(8081);
         assertThat(server.getShutdownGracePeriod()).isEqualTo(Duration.seconds(10));
-        assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel()).isEqualTo("INFO");
+        assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel())
+                .isEqualTo("INFO");
     }
 
     @Test
@@ -64,18 +67,22 @@ class ConfigurationTest {
         assertThat(config.getDatabase().getMaxSize()).isEqualTo(8);
         assertThat(config.getRedis().getUrl()).isEqualTo("redis://cache:6379");
         assertThat(config.getCache().getTtlSeconds()).isEqualTo(60);
-        assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel()).isEqualTo("WARN");
+        assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel())
+                .isEqualTo("WARN");
         assertThat(config.getAuth().getTokenFile()).isEqualTo("/run/secrets/admin_token");
-        assertThat(((DefaultServerFactory) config.getServerFactory()).getShutdownGracePeriod()).isEqualTo(Duration.seconds(20));
+        assertThat(((DefaultServerFactory) config.getServerFactory()).getShutdownGracePeriod())
+                .isEqualTo(Duration.seconds(20));
         assertThat(config.getVersion()).isEqualTo("2.3.4");
     }
 
     @Test
     void everyDatabaseWaitIsBoundedUnderTwoSeconds() throws Exception {
         final ProdstackConfiguration config = load(Map.of());
-        assertThat(config.getDatabase().getMaxWaitForConnection().toMilliseconds()).isLessThanOrEqualTo(2000);
-        assertThat(config.getDatabase().getValidationQueryTimeout()).hasValueSatisfying(
-                timeout -> assertThat(timeout.toMilliseconds()).isLessThanOrEqualTo(2000));
+        assertThat(config.getDatabase().getMaxWaitForConnection().toMilliseconds())
+                .isLessThanOrEqualTo(2000);
+        assertThat(config.getDatabase().getValidationQueryTimeout())
+                .hasValueSatisfying(
+                        timeout -> assertThat(timeout.toMilliseconds()).isLessThanOrEqualTo(2000));
         assertThat(config.getDatabase().getCheckConnectionOnBorrow()).isTrue();
         final Map<String, String> properties = config.getDatabase().getProperties();
         assertThat(Integer.parseInt(properties.get("connectTimeout"))).isLessThanOrEqualTo(2);

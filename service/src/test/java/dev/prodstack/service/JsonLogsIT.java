@@ -1,16 +1,15 @@
 package dev.prodstack.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prodstack.service.support.Http;
 import dev.prodstack.service.support.StdoutCapture;
 import dev.prodstack.service.support.TestApps;
 import dev.prodstack.service.support.TestServices;
 import io.dropwizard.testing.DropwizardTestSupport;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** What the service writes on stdout from start to stop: JSON lines only, request ids on request lines. */
 class JsonLogsIT {
@@ -21,14 +20,20 @@ class JsonLogsIT {
         TestServices.migrate();
         final String path = "/users/" + TestServices.neverUsedId();
         // Redis on a closed port: the first cache call logs its outage while serving our request.
-        final DropwizardTestSupport<ProdstackConfiguration> app = new DropwizardTestSupport<>(ProdstackApplication.class,
-                TestServices.CONFIG, TestApps.overrides(TestServices.DATABASE_URL, TestServices.CLOSED_REDIS_URL));
+        final DropwizardTestSupport<ProdstackConfiguration> app = new DropwizardTestSupport<>(
+                ProdstackApplication.class,
+                TestServices.CONFIG,
+                TestApps.overrides(TestServices.DATABASE_URL, TestServices.CLOSED_REDIS_URL));
         final List<JsonNode> lines = StdoutCapture.linesDuring(() -> {
-            app.before();
-            new Http(app.getLocalPort()).get(path, "X-Request-ID", REQUEST_ID, "User-Agent", "json-logs-it");
-            app.after();
-        }).stream().map(Http::json).toList();
-        assertThat(lines).extracting(line -> line.path("message").asText())
+                    app.before();
+                    new Http(app.getLocalPort()).get(path, "X-Request-ID", REQUEST_ID, "User-Agent", "json-logs-it");
+                    app.after();
+                })
+                .stream()
+                .map(Http::json)
+                .toList();
+        assertThat(lines)
+                .extracting(line -> line.path("message").asText())
                 .anyMatch(message -> message.endsWith(" started"))
                 .anyMatch(message -> message.contains("shutting down"))
                 .anyMatch(message -> message.endsWith(" stopped"));
@@ -38,7 +43,9 @@ class JsonLogsIT {
                 .filter(line -> line.path("threadName").asText().contains("GET " + path)
                         || line.path("thread").asText().contains("GET " + path))
                 .toList();
-        assertThat(requestLines).as("app lines written while serving the request").isNotEmpty()
+        assertThat(requestLines)
+                .as("app lines written while serving the request")
+                .isNotEmpty()
                 .allSatisfy(line -> assertThat(line.path("request_id").asText()).isEqualTo(REQUEST_ID));
         assertThat(requestLines).anySatisfy(line -> {
             assertThat(line.path("level").asText()).isEqualTo("WARN");
@@ -48,7 +55,8 @@ class JsonLogsIT {
         final JsonNode access = lines.stream()
                 .filter(line -> "access".equals(line.path("log_type").asText()))
                 .filter(line -> line.path("uri").asText().equals(path))
-                .findFirst().orElseThrow(() -> new AssertionError("no access log line for the request"));
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no access log line for the request"));
         assertThat(access.path("requestAttributes").path("request_id").asText()).isEqualTo(REQUEST_ID);
         assertThat(access.path("method").asText()).isEqualTo("GET");
         assertThat(access.path("status").asInt()).isEqualTo(404);

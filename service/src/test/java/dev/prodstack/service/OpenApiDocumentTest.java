@@ -1,16 +1,15 @@
 package dev.prodstack.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The hand-maintained OpenAPI document is well formed (UsersApiIT checks it against the live routes). */
 class OpenApiDocumentTest {
@@ -38,12 +37,16 @@ class OpenApiDocumentTest {
         final JsonNode document = document();
         assertThat(document.get("openapi").asText()).startsWith("3.");
         final Set<String> operationIds = new HashSet<>();
-        document.get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
-            if (METHODS.contains(operation.getKey())) {
-                assertThat(operationIds.add(operation.getValue().get("operationId").asText())).isTrue();
-                assertThat(operation.getValue().get("responses")).isNotEmpty();
-            }
-        }));
+        document.get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    if (METHODS.contains(operation.getKey())) {
+                        assertThat(operationIds.add(
+                                        operation.getValue().get("operationId").asText()))
+                                .isTrue();
+                        assertThat(operation.getValue().get("responses")).isNotEmpty();
+                    }
+                }));
         assertThat(operationIds).hasSize(12);
     }
 
@@ -51,7 +54,9 @@ class OpenApiDocumentTest {
     void writesDeclareTheBearerToken() throws Exception {
         final JsonNode user = document().get("paths").get("/users/{id}");
         for (String method : List.of("put", "patch", "delete")) {
-            assertThat(user.get(method).get("security").get(0).has("bearerAuth")).as(method).isTrue();
+            assertThat(user.get(method).get("security").get(0).has("bearerAuth"))
+                    .as(method)
+                    .isTrue();
             assertThat(user.get(method).get("responses").has("401")).as(method).isTrue();
         }
     }

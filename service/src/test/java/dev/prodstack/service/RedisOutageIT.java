@@ -1,5 +1,8 @@
 package dev.prodstack.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.support.Http;
 import dev.prodstack.service.support.Http.Response;
@@ -9,6 +12,8 @@ import dev.prodstack.service.support.TestApps;
 import dev.prodstack.service.support.TestServices;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,12 +21,6 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
-
-import java.net.URI;
-import java.time.Duration;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** A missing or failing Redis only costs the cache: every request still succeeds, from Postgres. */
 @ExtendWith(DropwizardExtensionsSupport.class)
@@ -65,17 +64,26 @@ class RedisOutageIT {
                 assertThat(read.header("X-Cache")).isEqualTo("MISS");
             }
             assertThat(http.get("/users").json()).hasSize(1);
-            assertThat(http.put("/users/" + id, "{\"username\":\"no_cache2\",\"email\":\"nc2@example.com\"}",
-                    "Authorization", Http.adminAuth()).status()).isEqualTo(200);
-            assertThat(http.patch("/users/" + id, "{\"email\":\"nc3@example.com\"}",
-                    "Authorization", Http.adminAuth()).status()).isEqualTo(200);
+            assertThat(http.put(
+                                    "/users/" + id,
+                                    "{\"username\":\"no_cache2\",\"email\":\"nc2@example.com\"}",
+                                    "Authorization",
+                                    Http.adminAuth())
+                            .status())
+                    .isEqualTo(200);
+            assertThat(http.patch("/users/" + id, "{\"email\":\"nc3@example.com\"}", "Authorization", Http.adminAuth())
+                            .status())
+                    .isEqualTo(200);
             assertThat(http.get("/users/" + id).json().get("email").asText()).isEqualTo("nc3@example.com");
-            assertThat(http.delete("/users/" + id, "Authorization", Http.adminAuth()).status()).isEqualTo(204);
+            assertThat(http.delete("/users/" + id, "Authorization", Http.adminAuth())
+                            .status())
+                    .isEqualTo(204);
         }
 
         @Test
         void requestsDoNotWaitForRedis() {
-            final long id = http.post("/users", "{\"username\":\"fast\",\"email\":\"fast@example.com\"}").id();
+            final long id = http.post("/users", "{\"username\":\"fast\",\"email\":\"fast@example.com\"}")
+                    .id();
             http.get("/users/" + id);
             for (int i = 0; i < 5; i++) {
                 assertThat(http.get("/users/" + id).elapsed()).isLessThan(Duration.ofMillis(500));
@@ -102,8 +110,10 @@ class RedisOutageIT {
         @Test
         void errorsAreCountedAndTheDependencyIsDown() {
             http.get("/users/12345");
-            final String scrape = new Http(NO_REDIS.getAdminPort()).get("/metrics/prometheus").body();
-            assertThat(scrape).contains("prodstack_dependency_up{dependency=\"cache\"} 0")
+            final String scrape =
+                    new Http(NO_REDIS.getAdminPort()).get("/metrics/prometheus").body();
+            assertThat(scrape)
+                    .contains("prodstack_dependency_up{dependency=\"cache\"} 0")
                     .doesNotContain("prodstack_cache_errors_total{operation=\"get\"} 0.0");
         }
     }
@@ -114,7 +124,8 @@ class RedisOutageIT {
 
         @Test
         void cachingStopsThenResumesWithoutARestartAndTheOutageIsLoggedOnce() {
-            final long id = http.post("/users", "{\"username\":\"flaky\",\"email\":\"flaky@example.com\"}").id();
+            final long id = http.post("/users", "{\"username\":\"flaky\",\"email\":\"flaky@example.com\"}")
+                    .id();
             http.get("/users/" + id);
             assertThat(http.get("/users/" + id).header("X-Cache")).isEqualTo("HIT");
 
@@ -128,13 +139,18 @@ class RedisOutageIT {
                 assertThat(http.get("/health").json().get("status").asText()).isEqualTo("degraded");
 
                 REDIS_PROXY.restore();
-                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                    http.get("/users/" + id);
-                    assertThat(http.get("/users/" + id).header("X-Cache")).isEqualTo("HIT");
-                });
+                await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(200))
+                        .untilAsserted(() -> {
+                            http.get("/users/" + id);
+                            assertThat(http.get("/users/" + id).header("X-Cache"))
+                                    .isEqualTo("HIT");
+                        });
                 assertThat(http.get("/health").json().get("status").asText()).isEqualTo("healthy");
 
-                assertThat(log.messages()).as("one line when Redis went away, one when it came back").hasSize(2);
+                assertThat(log.messages())
+                        .as("one line when Redis went away, one when it came back")
+                        .hasSize(2);
                 assertThat(log.messages().get(0)).startsWith("dependency cache is unavailable: ");
                 assertThat(log.messages().get(1)).isEqualTo("dependency cache is available again");
             }
@@ -142,24 +158,30 @@ class RedisOutageIT {
 
         @Test
         void aWriteDuringTheOutageIsNeverHiddenByTheCopyCachedBeforeIt() {
-            final long id = http.post("/users", "{\"username\":\"stale\",\"email\":\"old@example.com\"}").id();
+            final long id = http.post("/users", "{\"username\":\"stale\",\"email\":\"old@example.com\"}")
+                    .id();
             http.get("/users/" + id);
             assertThat(http.get("/users/" + id).header("X-Cache")).isEqualTo("HIT");
 
             // Redis keeps its copy of the old row while the api cannot reach it to invalidate that copy.
             REDIS_PROXY.cut();
             assertThat(http.patch("/users/" + id, "{\"email\":\"new@example.com\"}", "Authorization", Http.adminAuth())
-                    .status()).isEqualTo(200);
+                            .status())
+                    .isEqualTo(200);
             REDIS_PROXY.restore();
 
             // Every read from here on, the first included and once caching is back: the new value.
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
-                final Response read = http.get("/users/" + id);
-                assertThat(read.json().get("email").asText()).isEqualTo("new@example.com");
-                assertThat(read.header("X-Cache")).isEqualTo("HIT");
-            });
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .untilAsserted(() -> {
+                        final Response read = http.get("/users/" + id);
+                        assertThat(read.json().get("email").asText()).isEqualTo("new@example.com");
+                        assertThat(read.header("X-Cache")).isEqualTo("HIT");
+                    });
             try (Jedis direct = new Jedis(URI.create(TestServices.REDIS_URL))) {
-                assertThat(direct.get(TestServices.KEY_PREFIX + id)).as("Redis' copy").contains("new@example.com");
+                assertThat(direct.get(TestServices.KEY_PREFIX + id))
+                        .as("Redis' copy")
+                        .contains("new@example.com");
             }
         }
     }

@@ -1,16 +1,14 @@
 package dev.prodstack.service;
 
 import io.dropwizard.core.setup.Environment;
+import java.util.ArrayList;
+import java.util.List;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /** "METHOD /path" for every JAX-RS resource method the running application serves. */
 final class ResourceMethods {
-    private ResourceMethods() {
-    }
+    private ResourceMethods() {}
 
     static List<String> of(Environment environment) {
         final List<String> methods = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.prodstack.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.prodstack.service.support.Http;
 import dev.prodstack.service.support.Http.Response;
@@ -7,17 +9,14 @@ import dev.prodstack.service.support.TestApps;
 import dev.prodstack.service.support.TestServices;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every endpoint of the API, success and error paths, against the real Postgres and Redis. */
 @ExtendWith(DropwizardExtensionsSupport.class)
@@ -38,9 +37,11 @@ class UsersApiIT {
     }
 
     private Response create(String username) {
-        final Response response = http.post("/users",
-                "{\"username\":\"" + username + "\",\"email\":\"" + username + "@example.com\"}");
-        assertThat(response.status()).as("create %s: %s", username, response.body()).isEqualTo(200);
+        final Response response =
+                http.post("/users", "{\"username\":\"" + username + "\",\"email\":\"" + username + "@example.com\"}");
+        assertThat(response.status())
+                .as("create %s: %s", username, response.body())
+                .isEqualTo(200);
         return response;
     }
 
@@ -63,9 +64,13 @@ class UsersApiIT {
             assertThat(user.get("username").asText()).isEqualTo("ada_lovelace");
             assertThat(user.get("email").asText()).isEqualTo("ada_lovelace@example.com");
             assertThat(user.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
-            assertThat(user.get("updated_at").asText()).isEqualTo(user.get("created_at").asText());
-            assertThat(response.header("Location")).endsWith("/users/" + user.get("id").asLong());
-            assertThat(http.get(java.net.URI.create(response.header("Location")).getPath()).status()).isEqualTo(200);
+            assertThat(user.get("updated_at").asText())
+                    .isEqualTo(user.get("created_at").asText());
+            assertThat(response.header("Location"))
+                    .endsWith("/users/" + user.get("id").asLong());
+            assertThat(http.get(java.net.URI.create(response.header("Location")).getPath())
+                            .status())
+                    .isEqualTo(200);
         }
 
         @Test
@@ -140,15 +145,18 @@ class UsersApiIT {
                 ids.add(create("user" + i).id());
             }
             final Response page1 = http.get("/users?limit=2");
-            assertThat(page1.json().findValues("id").stream().map(JsonNode::asLong)).containsExactly(ids.get(0), ids.get(1));
+            assertThat(page1.json().findValues("id").stream().map(JsonNode::asLong))
+                    .containsExactly(ids.get(0), ids.get(1));
             assertThat(page1.header("Link")).isEqualTo("</users?after=" + ids.get(1) + "&limit=2>; rel=\"next\"");
 
             final Response page3 = http.get("/users?limit=2&after=" + ids.get(3));
-            assertThat(page3.json().findValues("id").stream().map(JsonNode::asLong)).containsExactly(ids.get(4));
+            assertThat(page3.json().findValues("id").stream().map(JsonNode::asLong))
+                    .containsExactly(ids.get(4));
             assertThat(page3.header("Link")).isNull();
 
             final Response all = http.get("/users");
-            assertThat(all.json().findValues("id").stream().map(JsonNode::asLong)).containsExactlyElementsOf(ids);
+            assertThat(all.json().findValues("id").stream().map(JsonNode::asLong))
+                    .containsExactlyElementsOf(ids);
         }
 
         @Test
@@ -166,9 +174,11 @@ class UsersApiIT {
         void writesNeedTheAdminToken() {
             final long id = create("turing").id();
             final String body = "{\"username\":\"alan\",\"email\":\"alan@example.com\"}";
-            for (String[] auth : List.of(new String[0], new String[]{"Authorization", "Bearer wrong"},
-                    new String[]{"Authorization", "Basic " + TestServices.ADMIN_TOKEN},
-                    new String[]{"Authorization", "Bearer " + TestServices.ADMIN_TOKEN + "x"})) {
+            for (String[] auth : List.of(
+                    new String[0],
+                    new String[] {"Authorization", "Bearer wrong"},
+                    new String[] {"Authorization", "Basic " + TestServices.ADMIN_TOKEN},
+                    new String[] {"Authorization", "Bearer " + TestServices.ADMIN_TOKEN + "x"})) {
                 final Response put = http.put("/users/" + id, body, auth);
                 assertError(put, 401);
                 assertThat(put.header("WWW-Authenticate")).startsWith("Bearer");
@@ -188,11 +198,15 @@ class UsersApiIT {
             assertThat(http.get("/users/" + id).header("X-Cache")).isEqualTo("HIT");
             Thread.sleep(5);
 
-            final Response put = http.put("/users/" + id, "{\"username\":\"alan\",\"email\":\"alan@example.com\"}",
-                    "Authorization", Http.adminAuth());
+            final Response put = http.put(
+                    "/users/" + id,
+                    "{\"username\":\"alan\",\"email\":\"alan@example.com\"}",
+                    "Authorization",
+                    Http.adminAuth());
             assertThat(put.status()).as(put.body()).isEqualTo(200);
             assertThat(put.json().get("username").asText()).isEqualTo("alan");
-            assertThat(put.json().get("updated_at").asText()).isGreaterThan(created.get("updated_at").asText());
+            assertThat(put.json().get("updated_at").asText())
+                    .isGreaterThan(created.get("updated_at").asText());
 
             final Response read = http.get("/users/" + id);
             assertThat(read.header("X-Cache")).isEqualTo("MISS");
@@ -210,7 +224,8 @@ class UsersApiIT {
         void patchChangesOnlyTheGivenFieldsAndInvalidatesTheCache() {
             final long id = create("lovelace").id();
             http.get("/users/" + id);
-            final Response patch = http.patch("/users/" + id, "{\"email\":\"ada@example.org\"}", "Authorization", Http.adminAuth());
+            final Response patch =
+                    http.patch("/users/" + id, "{\"email\":\"ada@example.org\"}", "Authorization", Http.adminAuth());
             assertThat(patch.status()).as(patch.body()).isEqualTo(200);
             assertThat(patch.json().get("username").asText()).isEqualTo("lovelace");
             assertThat(patch.json().get("email").asText()).isEqualTo("ada@example.org");
@@ -218,8 +233,13 @@ class UsersApiIT {
             assertThat(read.header("X-Cache")).isEqualTo("MISS");
             assertThat(read.json().get("email").asText()).isEqualTo("ada@example.org");
 
-            final Response mergePatch = http.patch("/users/" + id, "{\"username\":\"ada\"}",
-                    "Authorization", Http.adminAuth(), "Content-Type", "application/merge-patch+json");
+            final Response mergePatch = http.patch(
+                    "/users/" + id,
+                    "{\"username\":\"ada\"}",
+                    "Authorization",
+                    Http.adminAuth(),
+                    "Content-Type",
+                    "application/merge-patch+json");
             assertThat(mergePatch.json().get("username").asText()).isEqualTo("ada");
         }
 
@@ -235,8 +255,13 @@ class UsersApiIT {
             create("first");
             final long id = create("second").id();
             assertError(http.patch("/users/" + id, "{\"username\":\"first\"}", "Authorization", Http.adminAuth()), 409);
-            assertError(http.put("/users/" + id, "{\"username\":\"second\",\"email\":\"FIRST@example.com\"}",
-                    "Authorization", Http.adminAuth()), 409);
+            assertError(
+                    http.put(
+                            "/users/" + id,
+                            "{\"username\":\"second\",\"email\":\"FIRST@example.com\"}",
+                            "Authorization",
+                            Http.adminAuth()),
+                    409);
         }
 
         @Test
@@ -254,9 +279,16 @@ class UsersApiIT {
         @Test
         void writesToUnknownIdsAre404() {
             final long unknown = TestServices.neverUsedId();
-            assertError(http.put("/users/" + unknown, "{\"username\":\"nobody\",\"email\":\"n@example.com\"}",
-                    "Authorization", Http.adminAuth()), 404);
-            assertError(http.patch("/users/" + unknown, "{\"username\":\"nobody\"}", "Authorization", Http.adminAuth()), 404);
+            assertError(
+                    http.put(
+                            "/users/" + unknown,
+                            "{\"username\":\"nobody\",\"email\":\"n@example.com\"}",
+                            "Authorization",
+                            Http.adminAuth()),
+                    404);
+            assertError(
+                    http.patch("/users/" + unknown, "{\"username\":\"nobody\"}", "Authorization", Http.adminAuth()),
+                    404);
             assertError(http.delete("/users/abc", "Authorization", Http.adminAuth()), 404);
         }
     }
@@ -285,12 +317,24 @@ class UsersApiIT {
         void metricsHasTheSeedFields() {
             http.get("/nope");
             final JsonNode metrics = http.get("/metrics").json();
-            assertThat(metrics.fieldNames()).toIterable().contains("timestamp", "requests_total", "errors_total",
-                    "error_rate", "cpu_percent", "memory_mb", "disk_usage", "process_id", "hostname",
-                    "cache_hit_rate", "db_pool");
+            assertThat(metrics.fieldNames())
+                    .toIterable()
+                    .contains(
+                            "timestamp",
+                            "requests_total",
+                            "errors_total",
+                            "error_rate",
+                            "cpu_percent",
+                            "memory_mb",
+                            "disk_usage",
+                            "process_id",
+                            "hostname",
+                            "cache_hit_rate",
+                            "db_pool");
             assertThat(metrics.get("requests_total").asLong()).isPositive();
             assertThat(metrics.get("errors_total").asLong()).isPositive();
-            assertThat(metrics.get("process_id").asLong()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(metrics.get("process_id").asLong())
+                    .isEqualTo(ProcessHandle.current().pid());
         }
 
         @Test
@@ -301,7 +345,9 @@ class UsersApiIT {
             final JsonNode stats = http.get("/cache/stats").json();
             assertThat(stats.get("status").asText()).isEqualTo("connected");
             assertThat(stats.get("connected_clients").asLong()).isPositive();
-            assertThat(stats.fieldNames()).toIterable().contains("keyspace_hits", "keyspace_misses", "hit_rate", "used_memory");
+            assertThat(stats.fieldNames())
+                    .toIterable()
+                    .contains("keyspace_hits", "keyspace_misses", "hit_rate", "used_memory");
             assertThat(stats.get("application").get("hits").asLong()).isPositive();
         }
 
@@ -312,7 +358,8 @@ class UsersApiIT {
             final Response scrape = new Http(APP.getAdminPort()).get("/metrics/prometheus");
             assertThat(scrape.status()).isEqualTo(200);
             assertThat(scrape.body())
-                    .contains("http_server_requests_seconds_bucket{method=\"POST\",route=\"/users\",status=\"200\",le=\"0.005\"}")
+                    .contains(
+                            "http_server_requests_seconds_bucket{method=\"POST\",route=\"/users\",status=\"200\",le=\"0.005\"}")
                     .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/users/{id}\",status=\"404\"}")
                     .contains("prodstack_users_created_total ")
                     .contains("prodstack_cache_misses_total ")
@@ -358,9 +405,14 @@ class UsersApiIT {
         void errorsFromJettyItselfAreJsonWithARequestId() {
             final int port = APP.getLocalPort();
             final List<Http.RawResponse> responses = List.of(
-                    Http.raw(port, "GET /users/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                    Http.raw(
+                            port,
+                            "GET /users/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
                     Http.raw(port, "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-                    Http.raw(port, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000) + "\r\nConnection: close\r\n\r\n"),
+                    Http.raw(
+                            port,
+                            "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000)
+                                    + "\r\nConnection: close\r\n\r\n"),
                     Http.raw(port, "TRACE /users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
                     Http.raw(port, "GET /docs/swagger-ui/missing.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
             assertThat(responses).extracting(Http.RawResponse::status).containsExactly(400, 414, 431, 405, 404);
@@ -368,7 +420,9 @@ class UsersApiIT {
                 assertThat(response.header("Content-Type")).as(response.head()).startsWith("application/json");
                 final JsonNode body = Http.json(response.body());
                 assertThat(body.get("code").asInt()).isEqualTo(response.status());
-                assertThat(body.get("request_id").asText()).isEqualTo(response.header("X-Request-ID")).isNotBlank();
+                assertThat(body.get("request_id").asText())
+                        .isEqualTo(response.header("X-Request-ID"))
+                        .isNotBlank();
             }
         }
     }
@@ -379,11 +433,12 @@ class UsersApiIT {
         void openApiListsEveryResourceMethod() {
             final JsonNode paths = http.get("/openapi.json").json().get("paths");
             final List<String> documented = new ArrayList<>();
-            paths.properties().forEach(path -> path.getValue().fieldNames().forEachRemaining(key -> {
-                if (!key.equals("parameters")) {
-                    documented.add(key.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
-                }
-            }));
+            paths.properties()
+                    .forEach(path -> path.getValue().fieldNames().forEachRemaining(key -> {
+                        if (!key.equals("parameters")) {
+                            documented.add(key.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey());
+                        }
+                    }));
             assertThat(documented).hasSize(12);
             assertThat(documented).containsExactlyInAnyOrderElementsOf(ResourceMethods.of(APP.getEnvironment()));
         }
@@ -393,8 +448,11 @@ class UsersApiIT {
             final Response page = http.get("/docs");
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.header("Content-Type")).startsWith("text/html");
-            assertThat(page.body()).contains("/docs/swagger-ui/swagger-ui-bundle.js").doesNotContain("https://");
-            assertThat(http.get("/docs/swagger-ui/swagger-ui-bundle.js").status()).isEqualTo(200);
+            assertThat(page.body())
+                    .contains("/docs/swagger-ui/swagger-ui-bundle.js")
+                    .doesNotContain("https://");
+            assertThat(http.get("/docs/swagger-ui/swagger-ui-bundle.js").status())
+                    .isEqualTo(200);
             assertThat(http.get("/docs/assets/docs.js").body()).contains("/openapi.json");
         }
     }

@@ -112,10 +112,14 @@ public final class Command {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
-                throw new IllegalStateException("timed out after " + timeout + ": " + this
-                        + "\n--- stdout ---\n" + text(stdout) + "\n--- stderr ---\n" + text(stderr));
+                throw new IllegalStateException("timed out after " + timeout + ": " + this + "\n--- stdout ---\n"
+                        + text(stdout) + "\n--- stderr ---\n" + text(stderr));
             }
-            return new Result(this, process.exitValue(), text(stdout), text(stderr),
+            return new Result(
+                    this,
+                    process.exitValue(),
+                    text(stdout),
+                    text(stderr),
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (InterruptedException e) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -132,7 +136,9 @@ public final class Command {
      * {@code log}; the caller owns the process and ends it.
      */
     public Process spawn(Path log) {
-        ProcessBuilder builder = builder().redirectErrorStream(true).redirectOutput(log.toFile())
+        ProcessBuilder builder = builder()
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
         try {
             return builder.start();
@@ -206,8 +212,8 @@ public final class Command {
         }
 
         public String describe() {
-            return "`" + command + "` exited " + exitCode + " after " + took.toMillis() + " ms"
-                    + "\n--- stdout ---\n" + tail(stdout) + "\n--- stderr ---\n" + tail(stderr);
+            return "`" + command + "` exited " + exitCode + " after " + took.toMillis() + " ms" + "\n--- stdout ---\n"
+                    + tail(stdout) + "\n--- stderr ---\n" + tail(stderr);
         }
 
         private static String tail(String text) {

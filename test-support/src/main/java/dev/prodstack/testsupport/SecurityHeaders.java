@@ -28,8 +28,7 @@ public final class SecurityHeaders {
     /** The only Server value: nginx without a version. */
     public static final String SERVER = "nginx";
 
-    private SecurityHeaders() {
-    }
+    private SecurityHeaders() {}
 
     private static Map<String, String> fixed() {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -37,8 +36,10 @@ public final class SecurityHeaders {
         headers.put("X-Frame-Options", "DENY");
         headers.put("X-Content-Type-Options", "nosniff");
         headers.put("Referrer-Policy", "no-referrer");
-        headers.put("Permissions-Policy", "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-                + "microphone=(), payment=(), usb=()");
+        headers.put(
+                "Permissions-Policy",
+                "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                        + "microphone=(), payment=(), usb=()");
         headers.put("Cross-Origin-Opener-Policy", "same-origin");
         headers.put("Cross-Origin-Resource-Policy", "same-origin");
         return Map.copyOf(headers);
@@ -59,7 +60,10 @@ public final class SecurityHeaders {
         Map<String, List<String>> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.forEach((name, values) -> {
             if (name != null) {
-                byName.merge(name, values, (a, b) -> Stream.concat(a.stream(), b.stream()).toList());
+                byName.merge(
+                        name,
+                        values,
+                        (a, b) -> Stream.concat(a.stream(), b.stream()).toList());
             }
         });
         FIXED.forEach((name, value) -> assertThat(byName.getOrDefault(name, List.of()))
@@ -67,13 +71,19 @@ public final class SecurityHeaders {
                 .containsExactly(value));
         assertThat(byName.getOrDefault("Content-Security-Policy", List.of()))
                 .as("%s (status %d): exactly one Content-Security-Policy", what, status)
-                .singleElement().asString()
+                .singleElement()
+                .asString()
                 .contains(CSP_DIRECTIVES);
         assertThat(byName.getOrDefault("X-Request-ID", List.of()))
                 .as("%s (status %d): exactly one X-Request-ID", what, status)
-                .singleElement().asString().isNotBlank();
-        assertThat(byName.getOrDefault("Server", List.of())).as("%s: Server without a version", what)
+                .singleElement()
+                .asString()
+                .isNotBlank();
+        assertThat(byName.getOrDefault("Server", List.of()))
+                .as("%s: Server without a version", what)
                 .containsExactly(SERVER);
-        assertThat(byName.getOrDefault("X-Powered-By", List.of())).as("%s: no X-Powered-By", what).isEmpty();
+        assertThat(byName.getOrDefault("X-Powered-By", List.of()))
+                .as("%s: no X-Powered-By", what)
+                .isEmpty();
     }
 }

@@ -13,7 +13,8 @@ class CommandTest {
 
     @Test
     void nonZeroExitIsAResultWithBothStreams() {
-        Command.Result result = Command.program(BASH, "-c", "echo out; echo err >&2; exit 3").run();
+        Command.Result result =
+                Command.program(BASH, "-c", "echo out; echo err >&2; exit 3").run();
 
         assertThat(result.ok()).isFalse();
         assertThat(result.exitCode()).isEqualTo(3);
@@ -26,7 +27,9 @@ class CommandTest {
     @Test
     void environmentIsSetAndUnset() {
         Command.Result result = Command.program(BASH, "-c", "echo \"${A:-none} ${HOME:-unset}\"")
-                .env("A", "set").unset("HOME").check();
+                .env("A", "set")
+                .unset("HOME")
+                .check();
 
         assertThat(result.lines()).containsExactly("set unset");
     }
@@ -34,14 +37,17 @@ class CommandTest {
     @Test
     void aCommandPastItsTimeLimitIsKilled() {
         long started = System.nanoTime();
-        assertThatThrownBy(() -> Command.program(BASH, "-c", "sleep 30").timeout(Duration.ofMillis(300)).run())
+        assertThatThrownBy(() -> Command.program(BASH, "-c", "sleep 30")
+                        .timeout(Duration.ofMillis(300))
+                        .run())
                 .hasMessageContaining("timed out");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(15));
     }
 
     @Test
     void aMissingProgramNamesItsPackage() {
-        assertThatThrownBy(() -> HostProgram.of("no-such-program-here", "some-package").path())
+        assertThatThrownBy(() ->
+                        HostProgram.of("no-such-program-here", "some-package").path())
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("apt-get install some-package");
     }

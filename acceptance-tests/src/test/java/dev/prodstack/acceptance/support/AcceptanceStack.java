@@ -42,8 +42,9 @@ public final class AcceptanceStack {
     /** The running stack; starts it on the first call. A failed start fails every later caller too. */
     public static synchronized AcceptanceStack get() {
         if (startFailure != null) {
-            throw new IllegalStateException("the acceptance stack failed to start (see the first failure): "
-                    + startFailure.getMessage(), startFailure);
+            throw new IllegalStateException(
+                    "the acceptance stack failed to start (see the first failure): " + startFailure.getMessage(),
+                    startFailure);
         }
         if (instance == null) {
             String reuse = System.getProperty("acceptance.project", "").strip();
@@ -80,9 +81,14 @@ public final class AcceptanceStack {
         StackEnvironment environment = lifecycle.environment();
         endpoints = new StackEndpoints(environment.project(), environment.workDirectory());
         faults = new StackFaults(environment);
-        LOG.info("acceptance stack ready in {} s: {} (http {}), prometheus {}, alertmanager {}, api debug {}",
-                (System.nanoTime() - started) / 1_000_000_000, endpoints.edgeUrl(), endpoints.httpPort(),
-                endpoints.prometheus().baseUri(), endpoints.alertmanager().baseUri(), endpoints.apiDebugUrl());
+        LOG.info(
+                "acceptance stack ready in {} s: {} (http {}), prometheus {}, alertmanager {}, api debug {}",
+                (System.nanoTime() - started) / 1_000_000_000,
+                endpoints.edgeUrl(),
+                endpoints.httpPort(),
+                endpoints.prometheus().baseUri(),
+                endpoints.alertmanager().baseUri(),
+                endpoints.apiDebugUrl());
     }
 
     private static String randomSuffix() {

@@ -34,7 +34,8 @@ public final class Alertmanager {
         body.forEach(alert -> {
             // A resolved alert may linger until garbage collection; its endsAt is in the past.
             String endsAt = alert.path("endsAt").asText("");
-            boolean ended = !endsAt.isEmpty() && OffsetDateTime.parse(endsAt).toInstant().isBefore(Instant.now());
+            boolean ended = !endsAt.isEmpty()
+                    && OffsetDateTime.parse(endsAt).toInstant().isBefore(Instant.now());
             if (!ended) {
                 alerts.add(alert);
             }

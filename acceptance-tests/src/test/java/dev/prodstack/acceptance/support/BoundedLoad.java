@@ -22,8 +22,7 @@ import java.util.function.Function;
 public final class BoundedLoad implements AutoCloseable {
 
     /** One request of the mix; gets the iteration number, returns the response. */
-    public interface Request extends Function<Integer, Response> {
-    }
+    public interface Request extends Function<Integer, Response> {}
 
     private final ExecutorService executor;
     private final List<Future<?>> workers = new ArrayList<>();

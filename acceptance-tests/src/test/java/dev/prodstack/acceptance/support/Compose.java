@@ -56,11 +56,15 @@ public final class Compose {
 
     public Command.Result up(Duration timeout) {
         // --no-build: the images come from `stack.sh prepare`; compose must never build here.
-        return command("up", "-d", "--no-build", "--remove-orphans").timeout(timeout).run();
+        return command("up", "-d", "--no-build", "--remove-orphans")
+                .timeout(timeout)
+                .run();
     }
 
     public Command.Result down() {
-        return command("down", "-v", "--remove-orphans", "--timeout", "10").timeout(Duration.ofMinutes(3)).run();
+        return command("down", "-v", "--remove-orphans", "--timeout", "10")
+                .timeout(Duration.ofMinutes(3))
+                .run();
     }
 
     public void stop(String... services) {

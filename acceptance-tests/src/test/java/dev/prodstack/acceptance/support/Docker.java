@@ -20,8 +20,7 @@ public final class Docker {
     public static final String PROJECT_LABEL = "com.docker.compose.project";
     public static final String SERVICE_LABEL = "com.docker.compose.service";
 
-    private Docker() {
-    }
+    private Docker() {}
 
     public static DockerClient client() {
         return DockerClientFactory.instance().client();
@@ -38,7 +37,9 @@ public final class Docker {
     }
 
     public static List<Container> containers(String project, String service) {
-        return containers(project).stream().filter(c -> service.equals(service(c))).toList();
+        return containers(project).stream()
+                .filter(c -> service.equals(service(c)))
+                .toList();
     }
 
     public static String service(Container container) {
@@ -47,7 +48,9 @@ public final class Docker {
 
     public static String name(Container container) {
         String[] names = container.getNames();
-        return names == null || names.length == 0 ? container.getId().substring(0, 12) : names[0].replaceFirst("^/", "");
+        return names == null || names.length == 0
+                ? container.getId().substring(0, 12)
+                : names[0].replaceFirst("^/", "");
     }
 
     public static InspectContainerResponse inspect(String containerId) {
@@ -64,13 +67,16 @@ public final class Docker {
     /** Container output since an RFC 3339 time or a relative one like "2m": stdout and stderr merged. */
     public static String logs(String containerId, String since) {
         Command.Result result = Command.of("docker", "logs", "--since", since, containerId)
-                .timeout(Duration.ofSeconds(60)).check();
+                .timeout(Duration.ofSeconds(60))
+                .check();
         return result.stdout() + result.stderr();
     }
 
     /** Every layer's creating command, untruncated. */
     public static String history(String image) {
         return Command.of("docker", "history", "--no-trunc", "--format", "{{.CreatedBy}}", image)
-                .timeout(Duration.ofSeconds(60)).check().stdout();
+                .timeout(Duration.ofSeconds(60))
+                .check()
+                .stdout();
     }
 }

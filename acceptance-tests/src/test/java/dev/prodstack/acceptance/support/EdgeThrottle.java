@@ -23,8 +23,8 @@ public final class EdgeThrottle implements Filter {
     private long refilledAt = System.nanoTime();
 
     @Override
-    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response,
-                           FilterContext context) {
+    public Response filter(
+            FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext context) {
         acquire();
         return context.next(request, response);
     }

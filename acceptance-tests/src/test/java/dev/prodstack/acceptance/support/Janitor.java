@@ -21,13 +21,14 @@ public final class Janitor {
     public static final String PREFIX = "prodstack-acc-";
     private static final Path OWNERS = Path.of(System.getProperty("java.io.tmpdir"), "prodstack-acceptance");
 
-    private Janitor() {
-    }
+    private Janitor() {}
 
     public static void claim(String project) {
         try {
             Files.createDirectories(OWNERS);
-            Files.writeString(OWNERS.resolve(project + ".pid"), Long.toString(ProcessHandle.current().pid()));
+            Files.writeString(
+                    OWNERS.resolve(project + ".pid"),
+                    Long.toString(ProcessHandle.current().pid()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the owner file of " + project, e);
         }
@@ -49,7 +50,8 @@ public final class Janitor {
                 List.of("docker", "ps", "-a", "--format", format),
                 List.of("docker", "network", "ls", "--format", format),
                 List.of("docker", "volume", "ls", "--format", format))) {
-            Command.Result result = Command.of(listing).timeout(Duration.ofSeconds(60)).run();
+            Command.Result result =
+                    Command.of(listing).timeout(Duration.ofSeconds(60)).run();
             result.lines().stream().filter(name -> name.startsWith(PREFIX)).forEach(projects::add);
         }
         projects.removeIf(Janitor::ownerAlive);
@@ -73,7 +75,8 @@ public final class Janitor {
     private static boolean ownerAlive(String project) {
         Path owner = OWNERS.resolve(project + ".pid");
         try {
-            long pid = Long.parseLong(Files.readString(owner, StandardCharsets.UTF_8).strip());
+            long pid = Long.parseLong(
+                    Files.readString(owner, StandardCharsets.UTF_8).strip());
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
         } catch (IOException | NumberFormatException e) {
             return false;
@@ -90,7 +93,8 @@ public final class Janitor {
     }
 
     private static void remove(List<String> listing, List<String> removal) {
-        List<String> ids = Command.of(listing).timeout(Duration.ofSeconds(60)).run().lines();
+        List<String> ids =
+                Command.of(listing).timeout(Duration.ofSeconds(60)).run().lines();
         if (!ids.isEmpty()) {
             List<String> line = new java.util.ArrayList<>(removal);
             line.addAll(ids);
@@ -101,12 +105,17 @@ public final class Janitor {
     /** What is still there for the project: `docker ps -a`, `docker network ls`, `docker volume ls`, filtered. */
     public static Leftovers leftovers(String project) {
         String filter = "label=" + Docker.PROJECT_LABEL + "=" + project;
-        Command.Result containers = Command.of("docker", "ps", "-a", "--filter", filter,
-                "--format", "{{.ID}} {{.Names}} {{.Status}}").timeout(Duration.ofSeconds(60)).run();
-        Command.Result networks = Command.of("docker", "network", "ls", "--filter", filter,
-                "--format", "{{.ID}} {{.Name}}").timeout(Duration.ofSeconds(60)).run();
-        Command.Result volumes = Command.of("docker", "volume", "ls", "--filter", filter,
-                "--format", "{{.Name}}").timeout(Duration.ofSeconds(60)).run();
+        Command.Result containers = Command.of(
+                        "docker", "ps", "-a", "--filter", filter, "--format", "{{.ID}} {{.Names}} {{.Status}}")
+                .timeout(Duration.ofSeconds(60))
+                .run();
+        Command.Result networks = Command.of(
+                        "docker", "network", "ls", "--filter", filter, "--format", "{{.ID}} {{.Name}}")
+                .timeout(Duration.ofSeconds(60))
+                .run();
+        Command.Result volumes = Command.of("docker", "volume", "ls", "--filter", filter, "--format", "{{.Name}}")
+                .timeout(Duration.ofSeconds(60))
+                .run();
         return new Leftovers(project, containers.lines(), networks.lines(), volumes.lines());
     }
 
@@ -119,11 +128,14 @@ public final class Janitor {
 
         public String report() {
             return "leftover check for project " + project + ":\n"
-                    + "  docker ps -a --filter label=" + Docker.PROJECT_LABEL + "=" + project + " -> " + containers.size()
+                    + "  docker ps -a --filter label=" + Docker.PROJECT_LABEL + "=" + project + " -> "
+                    + containers.size()
                     + " " + containers + "\n"
-                    + "  docker network ls --filter label=" + Docker.PROJECT_LABEL + "=" + project + " -> " + networks.size()
+                    + "  docker network ls --filter label=" + Docker.PROJECT_LABEL + "=" + project + " -> "
+                    + networks.size()
                     + " " + networks + "\n"
-                    + "  docker volume ls --filter label=" + Docker.PROJECT_LABEL + "=" + project + " -> " + volumes.size()
+                    + "  docker volume ls --filter label=" + Docker.PROJECT_LABEL + "=" + project + " -> "
+                    + volumes.size()
                     + " " + volumes;
         }
     }

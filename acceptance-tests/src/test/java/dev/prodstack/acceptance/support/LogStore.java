@@ -43,8 +43,8 @@ public final class LogStore {
 
     /** The documents (their _source) of a query, oldest first. */
     public List<JsonNode> search(Map<String, Object> query, int size) {
-        Map<String, Object> body = Map.of("size", size, "query", query,
-                "sort", List.of(Map.of("@timestamp", Map.of("order", "asc"))));
+        Map<String, Object> body =
+                Map.of("size", size, "query", query, "sort", List.of(Map.of("@timestamp", Map.of("order", "asc"))));
         JsonNode result = post("/" + INDICES + "/_search?ignore_unavailable=true&allow_no_indices=true", body);
         List<JsonNode> documents = new ArrayList<>();
         result.path("hits").path("hits").forEach(hit -> documents.add(hit.path("_source")));
@@ -54,7 +54,8 @@ public final class LogStore {
     /** How many documents match a query (0 while no index exists). */
     public long count(Map<String, Object> query) {
         return post("/" + INDICES + "/_count?ignore_unavailable=true&allow_no_indices=true", Map.of("query", query))
-                .path("count").asLong();
+                .path("count")
+                .asLong();
     }
 
     /** The names of the daily indices. */
@@ -62,7 +63,8 @@ public final class LogStore {
         Response response = given().baseUri(baseUri).get("/_cat/indices/" + INDICES + "?h=index&format=json");
         check(response, "list indices");
         List<String> names = new ArrayList<>();
-        Json.parse(response.asString()).forEach(index -> names.add(index.path("index").asText()));
+        Json.parse(response.asString())
+                .forEach(index -> names.add(index.path("index").asText()));
         return names;
     }
 
@@ -84,21 +86,27 @@ public final class LogStore {
     public String health() {
         try {
             Response response = given().baseUri(baseUri).get("/_cluster/health");
-            return response.statusCode() == 200 ? response.jsonPath().getString("status") : "http " + response.statusCode();
+            return response.statusCode() == 200
+                    ? response.jsonPath().getString("status")
+                    : "http " + response.statusCode();
         } catch (Exception e) { // RestAssured throws the checked ConnectException undeclared
             return "down";
         }
     }
 
     private JsonNode post(String path, Map<String, Object> body) {
-        Response response = given().baseUri(baseUri).contentType("application/json").body(body).post(path);
+        Response response = given().baseUri(baseUri)
+                .contentType("application/json")
+                .body(body)
+                .post(path);
         check(response, "POST " + path);
         return Json.parse(response.asString());
     }
 
     private static void check(Response response, String what) {
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(what + " answered " + response.statusCode() + ": " + Json.abbreviate(response.asString()));
+            throw new IllegalStateException(
+                    what + " answered " + response.statusCode() + ": " + Json.abbreviate(response.asString()));
         }
     }
 }

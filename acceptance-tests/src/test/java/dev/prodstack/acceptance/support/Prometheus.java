@@ -24,7 +24,8 @@ public final class Prometheus {
     public JsonNode query(String promql) {
         Response response = given().baseUri(baseUri).queryParam("query", promql).get("/api/v1/query");
         JsonNode body = Json.parse(response.asString());
-        if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+        if (response.statusCode() != 200
+                || !"success".equals(body.path("status").asText())) {
             throw new IllegalStateException("query failed (" + response.statusCode() + "): " + promql + " -> "
                     + Json.abbreviate(response.asString()));
         }
@@ -41,7 +42,8 @@ public final class Prometheus {
                 .queryParam("step", stepSeconds)
                 .get("/api/v1/query_range");
         JsonNode body = Json.parse(response.asString());
-        if (response.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
+        if (response.statusCode() != 200
+                || !"success".equals(body.path("status").asText())) {
             throw new IllegalStateException("range query failed (" + response.statusCode() + "): " + promql + " -> "
                     + Json.abbreviate(response.asString()));
         }
@@ -49,13 +51,15 @@ public final class Prometheus {
     }
 
     public List<JsonNode> activeTargets() {
-        JsonNode body = Json.parse(given().baseUri(baseUri).get("/api/v1/targets?state=active").asString());
+        JsonNode body = Json.parse(
+                given().baseUri(baseUri).get("/api/v1/targets?state=active").asString());
         List<JsonNode> targets = new ArrayList<>();
         body.path("data").path("activeTargets").forEach(targets::add);
         return targets;
     }
 
     public JsonNode rules() {
-        return Json.parse(given().baseUri(baseUri).get("/api/v1/rules").asString()).path("data");
+        return Json.parse(given().baseUri(baseUri).get("/api/v1/rules").asString())
+                .path("data");
     }
 }

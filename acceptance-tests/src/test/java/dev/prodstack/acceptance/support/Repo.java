@@ -8,8 +8,7 @@ public final class Repo {
 
     private static final Path ROOT = locateRoot();
 
-    private Repo() {
-    }
+    private Repo() {}
 
     public static Path root() {
         return ROOT;
@@ -22,14 +21,17 @@ public final class Repo {
     /** Scratch space of this module's build (acceptance-tests/target/acceptance). */
     public static Path workDirectory() {
         String configured = System.getProperty("acceptance.workdir");
-        return configured != null ? Path.of(configured).toAbsolutePath()
+        return configured != null
+                ? Path.of(configured).toAbsolutePath()
                 : ROOT.resolve("acceptance-tests/target/acceptance");
     }
 
     private static Path locateRoot() {
         String configured = System.getProperty("prodstack.root");
         Path start = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
-        for (Path candidate = start.toAbsolutePath().normalize(); candidate != null; candidate = candidate.getParent()) {
+        for (Path candidate = start.toAbsolutePath().normalize();
+                candidate != null;
+                candidate = candidate.getParent()) {
             if (Files.isRegularFile(candidate.resolve("pom.xml"))
                     && Files.isDirectory(candidate.resolve("acceptance-tests"))) {
                 return candidate;

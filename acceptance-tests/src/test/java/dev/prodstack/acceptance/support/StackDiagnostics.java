@@ -19,12 +19,12 @@ public final class StackDiagnostics {
 
     private static final Logger LOG = LoggerFactory.getLogger(StackDiagnostics.class);
 
-    private StackDiagnostics() {
-    }
+    private StackDiagnostics() {}
 
     /** healthy / unhealthy / starting, running (no healthcheck), exited(N), created ... */
     public static String healthState(String containerId) {
-        InspectContainerResponse.ContainerState state = Docker.inspect(containerId).getState();
+        InspectContainerResponse.ContainerState state =
+                Docker.inspect(containerId).getState();
         if (Boolean.TRUE.equals(state.getRunning())) {
             return state.getHealth() == null ? "running" : state.getHealth().getStatus();
         }
@@ -41,8 +41,13 @@ public final class StackDiagnostics {
             for (Container container : Docker.containers(compose.project())) {
                 String state = healthState(container.getId());
                 if (!"healthy".equals(state) && !"exited(0)".equals(state)) {
-                    Command.Result tail = Command.of("docker", "logs", "--tail", "40", container.getId()).run();
-                    LOG.error("{} is {}; last log lines:\n{}{}", Docker.name(container), state, tail.stdout(),
+                    Command.Result tail = Command.of("docker", "logs", "--tail", "40", container.getId())
+                            .run();
+                    LOG.error(
+                            "{} is {}; last log lines:\n{}{}",
+                            Docker.name(container),
+                            state,
+                            tail.stdout(),
                             tail.stderr());
                 }
             }
@@ -59,7 +64,8 @@ public final class StackDiagnostics {
             Files.writeString(logs.resolve("compose-ps.txt"), compose.ps());
             for (Container container : Docker.containers(compose.project())) {
                 Command.Result result = Command.of("docker", "logs", "--timestamps", container.getId())
-                        .timeout(Duration.ofSeconds(60)).run();
+                        .timeout(Duration.ofSeconds(60))
+                        .run();
                 Files.writeString(logs.resolve(Docker.name(container) + ".log"), result.output());
             }
         } catch (RuntimeException | IOException e) {
@@ -70,7 +76,8 @@ public final class StackDiagnostics {
     /** target/acceptance/leftovers.txt: the in-JVM check; nothing-left-behind.sh checks again after the JVM. */
     static void writeLeftoverReport(Janitor.Leftovers leftovers) {
         try {
-            Files.writeString(Repo.workDirectory().resolve("leftovers.txt"),
+            Files.writeString(
+                    Repo.workDirectory().resolve("leftovers.txt"),
                     (leftovers.none() ? "NOTHING LEFT BEHIND\n" : "LEFTOVERS FOUND\n") + leftovers.report() + "\n");
         } catch (IOException e) {
             LOG.warn("could not write the leftover report: {}", e.toString());

@@ -49,8 +49,11 @@ public final class StackEndpoints {
     /** The host port a service's container port is published on (the first replica's). */
     public static int hostPort(String project, String service, int containerPort) {
         for (Container container : Docker.containers(project, service)) {
-            Ports.Binding[] bindings = Docker.inspect(container.getId()).getNetworkSettings().getPorts()
-                    .getBindings().get(ExposedPort.tcp(containerPort));
+            Ports.Binding[] bindings = Docker.inspect(container.getId())
+                    .getNetworkSettings()
+                    .getPorts()
+                    .getBindings()
+                    .get(ExposedPort.tcp(containerPort));
             if (bindings != null && bindings.length > 0) {
                 return Integer.parseInt(bindings[0].getHostPortSpec());
             }
@@ -108,12 +111,16 @@ public final class StackEndpoints {
     private RequestSpecBuilder edgeSpecBuilder() {
         return new RequestSpecBuilder()
                 .setBaseUri(edgeUrl())
-                .setConfig(RestAssuredConfig.config().sslConfig(SSLConfig.sslConfig().trustStore(devCa.trustStore())));
+                .setConfig(RestAssuredConfig.config()
+                        .sslConfig(SSLConfig.sslConfig().trustStore(devCa.trustStore())));
     }
 
     /** Plain HTTP on the edge's port 80 equivalent (redirects only). */
     public RequestSpecification edgeHttpSpec() {
-        return new RequestSpecBuilder().setBaseUri("http://localhost:" + httpPort).addFilter(throttle).build();
+        return new RequestSpecBuilder()
+                .setBaseUri("http://localhost:" + httpPort)
+                .addFilter(throttle)
+                .build();
     }
 
     /** The api's own port 8000, published on loopback by the acceptance override only. */
@@ -153,7 +160,9 @@ public final class StackEndpoints {
 
     /** Container ids of a service, running or not. */
     public List<String> containerIds(String service) {
-        return Docker.containers(project, service).stream().map(Container::getId).toList();
+        return Docker.containers(project, service).stream()
+                .map(Container::getId)
+                .toList();
     }
 
     public String containerId(String service) {

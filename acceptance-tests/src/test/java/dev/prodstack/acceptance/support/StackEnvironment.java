@@ -70,7 +70,9 @@ public final class StackEnvironment {
 
     /** Services of the run that keep running. */
     public List<String> longRunningServices() {
-        return services.stream().filter(service -> !ONE_SHOT_SERVICES.contains(service)).toList();
+        return services.stream()
+                .filter(service -> !ONE_SHOT_SERVICES.contains(service))
+                .toList();
     }
 
     /**
@@ -86,7 +88,10 @@ public final class StackEnvironment {
         } else {
             chooseHostPorts();
         }
-        StackServices.Selection selection = StackServices.select(project, workDirectory, variables,
+        StackServices.Selection selection = StackServices.select(
+                project,
+                workDirectory,
+                variables,
                 List.of(existing(Repo.path("acceptance-tests/src/test/resources/compose/acceptance.yml"))));
         files = selection.files();
         compose = selection.compose();
@@ -122,9 +127,10 @@ public final class StackEnvironment {
         List<String> arguments = new ArrayList<>(List.of("prepare", "--project", project, "--monitoring", "--logging"));
         String images = System.getProperty("acceptance.images", "auto").toLowerCase(Locale.ROOT);
         switch (images) {
-            case "auto" -> { }
+            case "auto" -> {}
             case "official", "offline" -> arguments.add("--" + images);
-            default -> throw new IllegalArgumentException("acceptance.images must be auto, official or offline: " + images);
+            default ->
+                throw new IllegalArgumentException("acceptance.images must be auto, official or offline: " + images);
         }
         if (Boolean.parseBoolean(System.getProperty("acceptance.buildImages", "true"))) {
             Path jar = Repo.path("service/target/prodstack-service.jar");
@@ -135,15 +141,21 @@ public final class StackEnvironment {
         } else {
             arguments.add("--no-images");
         }
-        Command.Result result = StackScript.command(variables, arguments).env("MAVEN_OFFLINE", "true")
-                .timeout(Duration.ofMinutes(45)).run();
+        Command.Result result = StackScript.command(variables, arguments)
+                .env("MAVEN_OFFLINE", "true")
+                .timeout(Duration.ofMinutes(45))
+                .run();
         if (!result.ok()) {
             throw new IllegalStateException("scripts/stack.sh prepare failed:\n" + result.describe());
         }
         variables.putAll(StackScript.variables(result));
-        LOG.info("prepared in {} s: image source {}, api image {}, profiles '{}'\n{}",
-                (System.nanoTime() - started) / 1_000_000_000, variables.get("IMAGE_SOURCE"),
-                variables.get("API_IMAGE"), variables.getOrDefault("COMPOSE_PROFILES", ""), result.stderr().strip());
+        LOG.info(
+                "prepared in {} s: image source {}, api image {}, profiles '{}'\n{}",
+                (System.nanoTime() - started) / 1_000_000_000,
+                variables.get("IMAGE_SOURCE"),
+                variables.get("API_IMAGE"),
+                variables.getOrDefault("COMPOSE_PROFILES", ""),
+                result.stderr().strip());
     }
 
     /**
@@ -153,11 +165,14 @@ public final class StackEnvironment {
     private void writeMonitoringOverrides() {
         Path directory = workDirectory.resolve("prometheus");
         MonitoringOverrides.write(Repo.path("monitoring/prometheus"), directory);
-        variables.put("ACC_PROMETHEUS_CONFIG", directory.resolve("prometheus.yml").toString());
+        variables.put(
+                "ACC_PROMETHEUS_CONFIG", directory.resolve("prometheus.yml").toString());
         variables.put("ACC_RULES_DIR", directory.resolve("rules").toString());
         Path alertmanager = workDirectory.resolve("alertmanager");
         MonitoringOverrides.writeAlertmanager(Repo.path("monitoring/alertmanager"), alertmanager);
-        variables.put("ACC_ALERTMANAGER_CONFIG", alertmanager.resolve("alertmanager.yml").toString());
+        variables.put(
+                "ACC_ALERTMANAGER_CONFIG",
+                alertmanager.resolve("alertmanager.yml").toString());
     }
 
     private void adoptPublishedPorts() {
@@ -171,8 +186,14 @@ public final class StackEnvironment {
     }
 
     private void chooseHostPorts() {
-        for (String name : List.of("HTTP_PORT", "HTTPS_PORT", "OPS_HTTPS_PORT", "PROMETHEUS_PORT", "ALERTMANAGER_PORT",
-                "GRAFANA_PORT", "LOG_STORE_PORT")) {
+        for (String name : List.of(
+                "HTTP_PORT",
+                "HTTPS_PORT",
+                "OPS_HTTPS_PORT",
+                "PROMETHEUS_PORT",
+                "ALERTMANAGER_PORT",
+                "GRAFANA_PORT",
+                "LOG_STORE_PORT")) {
             variables.put(name, Integer.toString(freePort()));
         }
     }

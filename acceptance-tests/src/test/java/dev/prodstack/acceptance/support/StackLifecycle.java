@@ -58,10 +58,14 @@ public final class StackLifecycle {
     }
 
     private void preflight() {
-        Command.of("docker", "version", "--format", "{{.Server.Version}}").timeout(Duration.ofSeconds(30)).check();
+        Command.of("docker", "version", "--format", "{{.Server.Version}}")
+                .timeout(Duration.ofSeconds(30))
+                .check();
         Command.Result version = StackScript.command(Map.of(), List.of("compose", "--", "version"))
-                .timeout(Duration.ofSeconds(60)).check();
-        LOG.info("compose: {}", StackScript.composeUsed(version).orElse("(no progress line: " + version.stderr() + ")"));
+                .timeout(Duration.ofSeconds(60))
+                .check();
+        LOG.info(
+                "compose: {}", StackScript.composeUsed(version).orElse("(no progress line: " + version.stderr() + ")"));
     }
 
     private void up() {
@@ -71,7 +75,9 @@ public final class StackLifecycle {
         if (!result.ok()) {
             throw new IllegalStateException("compose up failed:\n" + result.describe());
         }
-        LOG.info("{} up returned after {} s", StackScript.composeUsed(result).orElse("compose"),
+        LOG.info(
+                "{} up returned after {} s",
+                StackScript.composeUsed(result).orElse("compose"),
                 (System.nanoTime() - started) / 1_000_000_000);
     }
 
@@ -80,14 +86,19 @@ public final class StackLifecycle {
      * with every long-running service of the run required to have a container.
      */
     public void waitHealthy(Duration timeout) {
-        List<String> arguments = new ArrayList<>(List.of("wait-healthy", "--project", environment.project(),
-                "--timeout", Long.toString(Math.max(1, timeout.toSeconds()))));
+        List<String> arguments = new ArrayList<>(List.of(
+                "wait-healthy",
+                "--project",
+                environment.project(),
+                "--timeout",
+                Long.toString(Math.max(1, timeout.toSeconds()))));
         for (String service : environment.longRunningServices()) {
             arguments.add("--service");
             arguments.add(service);
         }
         Command.Result result = StackScript.command(environment.variables(), arguments)
-                .timeout(timeout.plusMinutes(1)).run();
+                .timeout(timeout.plusMinutes(1))
+                .run();
         if (!result.ok()) {
             throw new IllegalStateException("not healthy after " + timeout.toSeconds() + " s:\n" + result.describe());
         }
@@ -105,7 +116,11 @@ public final class StackLifecycle {
     public void restoreHealthy() {
         List<String> arguments = new ArrayList<>(List.of("start"));
         arguments.addAll(environment.longRunningServices());
-        environment.compose().command(arguments.toArray(String[]::new)).timeout(Duration.ofMinutes(3)).run();
+        environment
+                .compose()
+                .command(arguments.toArray(String[]::new))
+                .timeout(Duration.ofMinutes(3))
+                .run();
         waitHealthy(Duration.ofMinutes(3));
     }
 
@@ -122,9 +137,13 @@ public final class StackLifecycle {
             } catch (IOException e) {
                 LOG.warn("could not mark the project as kept: {}", e.toString());
             }
-            LOG.warn("keeping project {} (-Dacceptance.keep / -Dacceptance.project); reuse it with "
-                    + "-Dacceptance.project={}, remove it with: rm {} && bash acceptance-tests/scripts/nothing-left-behind.sh {}",
-                    project, project, environment.workDirectory().resolve("kept"), Repo.workDirectory());
+            LOG.warn(
+                    "keeping project {} (-Dacceptance.keep / -Dacceptance.project); reuse it with "
+                            + "-Dacceptance.project={}, remove it with: rm {} && bash acceptance-tests/scripts/nothing-left-behind.sh {}",
+                    project,
+                    project,
+                    environment.workDirectory().resolve("kept"),
+                    Repo.workDirectory());
             return;
         }
         long started = System.nanoTime();

@@ -19,12 +19,12 @@ public final class StackScript {
     /** The progress line every compose-running command prints: "compose: docker compose (v2.29.1)". */
     private static final Pattern COMPOSE_LINE = Pattern.compile("(?m)^\\s*compose: (.+)$");
 
-    private StackScript() {
-    }
+    private StackScript() {}
 
     /** {@code bash scripts/stack.sh ARGS} in the repository, with these variables and no colours. */
     public static Command command(Map<String, String> environment, List<String> arguments) {
-        List<String> line = new ArrayList<>(List.of("bash", Repo.path("scripts/stack.sh").toString()));
+        List<String> line =
+                new ArrayList<>(List.of("bash", Repo.path("scripts/stack.sh").toString()));
         line.addAll(arguments);
         return Command.of(line).env(environment).env("NO_COLOR", "1").in(Repo.root());
     }

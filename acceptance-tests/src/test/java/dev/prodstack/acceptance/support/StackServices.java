@@ -23,11 +23,9 @@ final class StackServices {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** The suite's compose files, the compose over them, and the services it starts. */
-    record Selection(List<Path> files, Compose compose, List<String> services) {
-    }
+    record Selection(List<Path> files, Compose compose, List<String> services) {}
 
-    private StackServices() {
-    }
+    private StackServices() {}
 
     /**
      * `up` would try to pull a missing image, and this machine may have no registry: fail with the
@@ -39,14 +37,18 @@ final class StackServices {
         String profiles = variables.getOrDefault("COMPOSE_PROFILES", "");
         String config = compose.config();
         List<String> services = activeServices(config, profiles);
-        Set<String> skip = new HashSet<>(List.of(System.getProperty("acceptance.skipServices", "").split("[,\\s]+")));
+        Set<String> skip = new HashSet<>(
+                List.of(System.getProperty("acceptance.skipServices", "").split("[,\\s]+")));
         List<String> missing = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         JsonNode definitions = parse(config).path("services");
         for (String service : services) {
             String image = definitions.path(service).path("image").asText("");
-            if (definitions.path(service).has("build") || Command.of("docker", "image", "inspect", image)
-                    .timeout(Duration.ofSeconds(30)).run().ok()) {
+            if (definitions.path(service).has("build")
+                    || Command.of("docker", "image", "inspect", image)
+                            .timeout(Duration.ofSeconds(30))
+                            .run()
+                            .ok()) {
                 continue;
             }
             (skip.contains(service) ? skipped : missing).add(service + " (" + image + ")");
@@ -60,9 +62,12 @@ final class StackServices {
             return new Selection(files, compose, services);
         }
         LOG.warn("RUNNING WITHOUT {} (-Dacceptance.skipServices): their images are missing", skipped);
-        StringBuilder override = new StringBuilder("# Generated: services skipped by -Dacceptance.skipServices\nservices:\n");
+        StringBuilder override =
+                new StringBuilder("# Generated: services skipped by -Dacceptance.skipServices\nservices:\n");
         for (String entry : skipped) {
-            override.append("  ").append(entry.substring(0, entry.indexOf(' '))).append(":\n    profiles: [acceptance-skipped]\n");
+            override.append("  ")
+                    .append(entry.substring(0, entry.indexOf(' ')))
+                    .append(":\n    profiles: [acceptance-skipped]\n");
         }
         Path file = workDirectory.resolve("skipped-services.yml");
         StackEnvironment.writeReadable(file, override.toString());

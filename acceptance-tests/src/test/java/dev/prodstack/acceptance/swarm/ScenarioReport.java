@@ -29,13 +29,16 @@ record ScenarioReport(String scenario, List<Answer> answers, long eventStartMs, 
     }
 
     long p99BeforeMs() {
-        return p99(answers.stream().filter(answer -> answer.startedMs() < eventStartMs).toList());
+        return p99(answers.stream()
+                .filter(answer -> answer.startedMs() < eventStartMs)
+                .toList());
     }
 
     long p99DuringMs() {
         long steady = eventStartMs + steadyAfterMs();
         return p99(answers.stream()
-                .filter(answer -> answer.startedMs() >= eventStartMs && answer.startedMs() <= Math.max(steady, eventStartMs + 1000))
+                .filter(answer -> answer.startedMs() >= eventStartMs
+                        && answer.startedMs() <= Math.max(steady, eventStartMs + 1000))
                 .toList());
     }
 
@@ -46,13 +49,21 @@ record ScenarioReport(String scenario, List<Answer> answers, long eventStartMs, 
                 .filter(answer -> answer.startedMs() >= eventStartMs)
                 .filter(answer -> failed.test(answer) || answer.latencyMs() > slow)
                 .mapToLong(answer -> answer.startedMs() + answer.latencyMs() - eventStartMs)
-                .max().orElse(0);
+                .max()
+                .orElse(0);
     }
 
     String summary() {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "SWARM %-22s sent=%d answered=%d failed=%d p99_before=%dms p99_during=%dms steady_after=%.1fs",
-                scenario, sent(), answered(), failures().size(), p99BeforeMs(), p99DuringMs(), steadyAfterMs() / 1000.0);
+                scenario,
+                sent(),
+                answered(),
+                failures().size(),
+                p99BeforeMs(),
+                p99DuringMs(),
+                steadyAfterMs() / 1000.0);
     }
 
     static long p99(List<Answer> sample) {

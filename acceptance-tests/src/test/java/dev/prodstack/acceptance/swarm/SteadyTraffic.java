@@ -27,8 +27,18 @@ import java.util.concurrent.TimeUnit;
 final class SteadyTraffic implements AutoCloseable {
 
     /** One answer, or a transport error ({@code status} 0). Times are ms since the traffic began. */
-    record Answer(int index, String method, String path, String requestId, long startedMs, long latencyMs,
-                  int status, String contentType, String version, String username, String error) {
+    record Answer(
+            int index,
+            String method,
+            String path,
+            String requestId,
+            long startedMs,
+            long latencyMs,
+            int status,
+            String contentType,
+            String version,
+            String username,
+            String error) {
 
         boolean ok() {
             return status >= 200 && status < 300;
@@ -119,14 +129,27 @@ final class SteadyTraffic implements AutoCloseable {
             var request = given().config(config).baseUri(baseUrl).header("X-Request-ID", requestId);
             Response response = "POST".equals(method)
                     ? request.contentType("application/json")
-                            .body(Map.of("username", username, "email", username + "@example.com")).post(path)
+                            .body(Map.of("username", username, "email", username + "@example.com"))
+                            .post(path)
                     : request.get(path);
-            String version = "/".equals(path) && response.statusCode() == 200 ? response.jsonPath().getString("version") : null;
-            return new Answer(index, method, path, requestId, started, nowMs() - started, response.statusCode(),
-                    response.contentType(), version, username, null);
+            String version = "/".equals(path) && response.statusCode() == 200
+                    ? response.jsonPath().getString("version")
+                    : null;
+            return new Answer(
+                    index,
+                    method,
+                    path,
+                    requestId,
+                    started,
+                    nowMs() - started,
+                    response.statusCode(),
+                    response.contentType(),
+                    version,
+                    username,
+                    null);
         } catch (RuntimeException e) {
-            return new Answer(index, method, path, requestId, started, nowMs() - started, 0, null, null, username,
-                    e.toString());
+            return new Answer(
+                    index, method, path, requestId, started, nowMs() - started, 0, null, null, username, e.toString());
         }
     }
 

@@ -30,7 +30,8 @@ final class SwarmStack {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(8);
 
     private final String name = "psw" + randomSuffix();
-    private final Path workDirectory = Repo.workDirectory().resolveSibling("acceptance-swarm").resolve(name);
+    private final Path workDirectory =
+            Repo.workDirectory().resolveSibling("acceptance-swarm").resolve(name);
     private final Map<String, String> environment = new TreeMap<>();
     private final List<String> taggedImages = new ArrayList<>();
     private final Thread shutdownHook = new Thread(this::tearDown, "swarm-stack-teardown");
@@ -61,13 +62,19 @@ final class SwarmStack {
     /** Makes the swarm if needed and deploys the stack with scripts/swarm.sh deploy. */
     void deploy() {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
-        String state = docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}").stdout().strip();
+        String state = docker("info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}}")
+                .stdout()
+                .strip();
         if (state.startsWith("inactive")) {
-            LOG.info("this engine is in no swarm: docker swarm init --advertise-addr 127.0.0.1 (left again at the end)");
-            Command.of("docker", "swarm", "init", "--advertise-addr", "127.0.0.1").timeout(Duration.ofMinutes(1)).check();
+            LOG.info(
+                    "this engine is in no swarm: docker swarm init --advertise-addr 127.0.0.1 (left again at the end)");
+            Command.of("docker", "swarm", "init", "--advertise-addr", "127.0.0.1")
+                    .timeout(Duration.ofMinutes(1))
+                    .check();
             createdSwarm = true;
         } else if (!state.equals("active true")) {
-            throw new IllegalStateException("this engine is in a swarm but not a manager (" + state + "): cannot deploy");
+            throw new IllegalStateException(
+                    "this engine is in a swarm but not a manager (" + state + "): cannot deploy");
         }
         environment.put("STACK_NAME", name);
         environment.put("VERSION", System.getProperty("acceptance.version", "1.0.0"));
@@ -78,7 +85,9 @@ final class SwarmStack {
         environment.put("NO_COLOR", "1");
         environment.put("MAVEN_OFFLINE", "true");
         environment.put("API_IMAGE", "prodstack/api:" + environment.get("VERSION"));
-        Command.Result deployed = swarmScript("deploy", imageSourceOption(), "--timeout", "420").timeout(DEPLOY_TIMEOUT).run();
+        Command.Result deployed = swarmScript("deploy", imageSourceOption(), "--timeout", "420")
+                .timeout(DEPLOY_TIMEOUT)
+                .run();
         LOG.info("scripts/swarm.sh deploy:\n{}", deployed.stderr().strip());
         if (!deployed.ok()) {
             throw new IllegalStateException("scripts/swarm.sh deploy failed:\n" + deployed.describe());
@@ -92,13 +101,22 @@ final class SwarmStack {
         if (!"auto".equals(wanted)) {
             return "--" + wanted;
         }
-        boolean official = Command.of("docker", "image", "inspect", "nginx:1.27.3", "postgres:15.10-bookworm",
-                "redis:7.0.15-bookworm").timeout(Duration.ofSeconds(30)).run().ok();
+        boolean official = Command.of(
+                        "docker",
+                        "image",
+                        "inspect",
+                        "nginx:1.27.3",
+                        "postgres:15.10-bookworm",
+                        "redis:7.0.15-bookworm")
+                .timeout(Duration.ofSeconds(30))
+                .run()
+                .ok();
         return official ? "--official" : "--offline";
     }
 
     Command swarmScript(String... arguments) {
-        List<String> line = new ArrayList<>(List.of("bash", Repo.path("scripts/swarm.sh").toString()));
+        List<String> line =
+                new ArrayList<>(List.of("bash", Repo.path("scripts/swarm.sh").toString()));
         line.addAll(List.of(arguments));
         return Command.of(line).env(environment).in(Repo.root()).timeout(Duration.ofMinutes(6));
     }
@@ -111,38 +129,63 @@ final class SwarmStack {
         String image = apiImage().substring(0, apiImage().lastIndexOf(':')) + ":" + tag;
         String dockerfile = "FROM " + apiImage() + "\nLABEL org.opencontainers.image.version=\"" + tag + "\"\n"
                 + extraDockerfileLines + "\n";
-        Command.of("docker", "build", "-q", "-t", image, "-").input(dockerfile.getBytes(StandardCharsets.UTF_8))
-                .timeout(Duration.ofMinutes(3)).check();
+        Command.of("docker", "build", "-q", "-t", image, "-")
+                .input(dockerfile.getBytes(StandardCharsets.UTF_8))
+                .timeout(Duration.ofMinutes(3))
+                .check();
         taggedImages.add(image);
         return image;
     }
 
     /** The api image's entrypoint as a JSON array, to wrap it. */
     String apiEntrypointJson() {
-        return docker("image", "inspect", "--format", "{{json .Config.Entrypoint}}", apiImage()).stdout().strip();
+        return docker("image", "inspect", "--format", "{{json .Config.Entrypoint}}", apiImage())
+                .stdout()
+                .strip();
     }
 
     /** Running task containers of one service, oldest first. */
     List<String> runningContainers(String service) {
-        List<String> newestFirst = new ArrayList<>(docker("ps", "-q", "--no-trunc", "--filter",
-                "label=com.docker.swarm.service.name=" + service(service), "--filter", "status=running").lines());
+        List<String> newestFirst = new ArrayList<>(docker(
+                        "ps",
+                        "-q",
+                        "--no-trunc",
+                        "--filter",
+                        "label=com.docker.swarm.service.name=" + service(service),
+                        "--filter",
+                        "status=running")
+                .lines());
         java.util.Collections.reverse(newestFirst);
         return newestFirst;
     }
 
     /** "running/desired" of a service as `docker service ls` counts it (healthy tasks only). */
     String replicas(String service) {
-        return docker("service", "ls", "--filter", "name=" + service(service), "--format", "{{.Replicas}}").stdout().strip();
+        return docker("service", "ls", "--filter", "name=" + service(service), "--format", "{{.Replicas}}")
+                .stdout()
+                .strip();
     }
 
     String updateState(String service) {
-        return docker("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
-                service(service)).stdout().strip();
+        return docker(
+                        "service",
+                        "inspect",
+                        "--format",
+                        "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}",
+                        service(service))
+                .stdout()
+                .strip();
     }
 
     String serviceImage(String service) {
-        String image = docker("service", "inspect", "--format", "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
-                service(service)).stdout().strip();
+        String image = docker(
+                        "service",
+                        "inspect",
+                        "--format",
+                        "{{.Spec.TaskTemplate.ContainerSpec.Image}}",
+                        service(service))
+                .stdout()
+                .strip();
         return image.replaceFirst("@sha256:.*$", "");
     }
 
@@ -150,7 +193,9 @@ final class SwarmStack {
     String proxyLogs() {
         StringBuilder logs = new StringBuilder();
         for (String id : runningContainers("proxy")) {
-            Command.Result result = Command.of("docker", "logs", id).timeout(Duration.ofMinutes(1)).run();
+            Command.Result result = Command.of("docker", "logs", id)
+                    .timeout(Duration.ofMinutes(1))
+                    .run();
             logs.append(result.stdout()).append(result.stderr());
         }
         return logs.toString();
@@ -172,10 +217,18 @@ final class SwarmStack {
         if (createdSwarm) {
             rm.add("--leave");
         }
-        Command.Result result = swarmScript(rm.toArray(String[]::new)).timeout(Duration.ofMinutes(3)).run();
-        LOG.info("scripts/swarm.sh {}: exit {}\n{}", String.join(" ", rm), result.exitCode(), result.stderr().strip());
+        Command.Result result = swarmScript(rm.toArray(String[]::new))
+                .timeout(Duration.ofMinutes(3))
+                .run();
+        LOG.info(
+                "scripts/swarm.sh {}: exit {}\n{}",
+                String.join(" ", rm),
+                result.exitCode(),
+                result.stderr().strip());
         for (String image : taggedImages) {
-            Command.of("docker", "image", "rm", image).timeout(Duration.ofMinutes(1)).run();
+            Command.of("docker", "image", "rm", image)
+                    .timeout(Duration.ofMinutes(1))
+                    .run();
         }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -192,18 +245,30 @@ final class SwarmStack {
         List<String> left = new ArrayList<>();
         String label = "label=com.docker.stack.namespace=" + name;
         left.addAll(Command.of("docker", "ps", "-aq", "--filter", label).run().lines());
-        left.addAll(Command.of("docker", "network", "ls", "-q", "--filter", label).run().lines());
-        left.addAll(Command.of("docker", "volume", "ls", "-q", "--filter", label).run().lines());
+        left.addAll(Command.of("docker", "network", "ls", "-q", "--filter", label)
+                .run()
+                .lines());
+        left.addAll(Command.of("docker", "volume", "ls", "-q", "--filter", label)
+                .run()
+                .lines());
         if (!createdSwarm) {
-            left.addAll(Command.of("docker", "secret", "ls", "-q", "--filter", label).run().lines());
-            left.addAll(Command.of("docker", "config", "ls", "-q", "--filter", label).run().lines());
+            left.addAll(Command.of("docker", "secret", "ls", "-q", "--filter", label)
+                    .run()
+                    .lines());
+            left.addAll(Command.of("docker", "config", "ls", "-q", "--filter", label)
+                    .run()
+                    .lines());
         }
         for (String image : taggedImages) {
             if (Command.of("docker", "image", "inspect", image).run().ok()) {
                 left.add(image);
             }
         }
-        if (createdSwarm && !docker("info", "--format", "{{.Swarm.LocalNodeState}}").stdout().strip().equals("inactive")) {
+        if (createdSwarm
+                && !docker("info", "--format", "{{.Swarm.LocalNodeState}}")
+                        .stdout()
+                        .strip()
+                        .equals("inactive")) {
             left.add("the swarm this run created");
         }
         return left;

@@ -41,6 +41,7 @@ class SwarmZeroDowntimeIT {
     private static final long BEFORE_MS = 5_000;
     /** Normal traffic after an event has settled, before the run ends. */
     private static final long TAIL_MS = 5_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final SwarmStack STACK = new SwarmStack();
@@ -57,8 +58,11 @@ class SwarmZeroDowntimeIT {
         for (int i = 0; i < 5; i++) {
             String username = "sw_seed_" + STACK.name() + "_" + i;
             Response created = edge().contentType("application/json")
-                    .body(Map.of("username", username, "email", username + "@example.com")).post("/users");
-            assertThat(created.statusCode()).as("seeding: %s", created.asString()).isEqualTo(200);
+                    .body(Map.of("username", username, "email", username + "@example.com"))
+                    .post("/users");
+            assertThat(created.statusCode())
+                    .as("seeding: %s", created.asString())
+                    .isEqualTo(200);
             USERS.add(created.jsonPath().getLong("id"));
             // Warm the cache: the traffic's reads are cached reads.
             edge().get("/users/" + USERS.get(i));
@@ -72,8 +76,11 @@ class SwarmZeroDowntimeIT {
         } finally {
             STACK.tearDown();
             List<String> left = STACK.leftovers();
-            System.out.printf("SWARM suite: %d scenarios in %d s; left behind: %s%n", REPORTS.size(),
-                    (System.nanoTime() - suiteStarted) / 1_000_000_000, left.isEmpty() ? "nothing" : left);
+            System.out.printf(
+                    "SWARM suite: %d scenarios in %d s; left behind: %s%n",
+                    REPORTS.size(),
+                    (System.nanoTime() - suiteStarted) / 1_000_000_000,
+                    left.isEmpty() ? "nothing" : left);
             assertThat(left).as("what the run made and did not remove").isEmpty();
         }
     }
@@ -86,20 +93,35 @@ class SwarmZeroDowntimeIT {
         SteadyTraffic traffic = start(3_000);
         long event = waitFor(traffic, BEFORE_MS);
         Command.Result update = STACK.swarmScript("update-api", "--image", image, "--timeout", "400")
-                .timeout(Duration.ofMinutes(8)).run();
+                .timeout(Duration.ofMinutes(8))
+                .run();
         traffic.endAfter(TAIL_MS);
         ScenarioReport report = report("rolling update", traffic, event, answer -> !answer.ok());
 
-        assertThat(update.ok()).as("scripts/swarm.sh update-api: %s", update.describe()).isTrue();
+        assertThat(update.ok())
+                .as("scripts/swarm.sh update-api: %s", update.describe())
+                .isTrue();
         assertNoFailures(report);
-        Set<String> versions = report.answers().stream().map(Answer::version).filter(v -> v != null)
+        Set<String> versions = report.answers().stream()
+                .map(Answer::version)
+                .filter(v -> v != null)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(versions).as("versions that answered GET /").isSubsetOf(currentVersion, next).contains(next);
-        long lastOld = report.answers().stream().filter(a -> currentVersion.equals(a.version()))
-                .mapToLong(Answer::startedMs).max().orElse(-1);
-        long firstNew = report.answers().stream().filter(a -> next.equals(a.version()))
-                .mapToLong(Answer::startedMs).min().orElseThrow();
-        System.out.printf("SWARM rolling update: first %s answer at +%.1fs, last %s answer at +%.1fs after the start%n",
+        assertThat(versions)
+                .as("versions that answered GET /")
+                .isSubsetOf(currentVersion, next)
+                .contains(next);
+        long lastOld = report.answers().stream()
+                .filter(a -> currentVersion.equals(a.version()))
+                .mapToLong(Answer::startedMs)
+                .max()
+                .orElse(-1);
+        long firstNew = report.answers().stream()
+                .filter(a -> next.equals(a.version()))
+                .mapToLong(Answer::startedMs)
+                .min()
+                .orElseThrow();
+        System.out.printf(
+                "SWARM rolling update: first %s answer at +%.1fs, last %s answer at +%.1fs after the start%n",
                 next, (firstNew - event) / 1000.0, currentVersion, (lastOld - event) / 1000.0);
         assertThat(STACK.serviceImage("api")).isEqualTo(image);
         currentVersion = next;
@@ -113,23 +135,40 @@ class SwarmZeroDowntimeIT {
         // The real entrypoint, pointed at a database that is not there: the app starts and its
         // /health answers 503, so the stack's healthcheck fails (the stack's own check, not the image's).
         String entrypoint = STACK.apiEntrypointJson();
-        String image = STACK.tagApiImage(broken, "ENTRYPOINT [\"/bin/sh\", \"-c\", "
-                + "\"export DATABASE_URL=jdbc:postgresql://127.0.0.1:1/unreachable; exec \\\"$@\\\"\", \"sh\", "
-                + entrypoint.substring(1, entrypoint.length() - 1) + "]");
+        String image = STACK.tagApiImage(
+                broken,
+                "ENTRYPOINT [\"/bin/sh\", \"-c\", "
+                        + "\"export DATABASE_URL=jdbc:postgresql://127.0.0.1:1/unreachable; exec \\\"$@\\\"\", \"sh\", "
+                        + entrypoint.substring(1, entrypoint.length() - 1) + "]");
         SteadyTraffic traffic = start(3_000);
         long event = waitFor(traffic, BEFORE_MS);
-        STACK.docker("service", "update", "--detach", "--image", image, "--env-add", "APP_VERSION=" + broken,
+        STACK.docker(
+                "service",
+                "update",
+                "--detach",
+                "--image",
+                image,
+                "--env-add",
+                "APP_VERSION=" + broken,
                 STACK.service("api"));
-        awaitTrue("Swarm rolls the api back by itself", Duration.ofMinutes(5),
+        awaitTrue(
+                "Swarm rolls the api back by itself",
+                Duration.ofMinutes(5),
                 () -> "rollback_completed".equals(STACK.updateState("api")));
         awaitTrue("the api back at 2/2", Duration.ofMinutes(2), () -> "2/2".equals(STACK.replicas("api")));
         traffic.endAfter(TAIL_MS);
         ScenarioReport report = report("failed update rollback", traffic, event, answer -> !answer.ok());
 
         assertNoFailures(report);
-        assertThat(report.answers().stream().map(Answer::version).filter(v -> v != null).distinct())
-                .as("only the old version ever answered").containsOnly(currentVersion);
-        assertThat(STACK.serviceImage("api")).as("the service ends on the old image").isEqualTo(previousImage);
+        assertThat(report.answers().stream()
+                        .map(Answer::version)
+                        .filter(v -> v != null)
+                        .distinct())
+                .as("only the old version ever answered")
+                .containsOnly(currentVersion);
+        assertThat(STACK.serviceImage("api"))
+                .as("the service ends on the old image")
+                .isEqualTo(previousImage);
     }
 
     @Test
@@ -141,28 +180,41 @@ class SwarmZeroDowntimeIT {
         long event = waitFor(traffic, BEFORE_MS);
         STACK.docker("kill", "--signal", "KILL", before.get(0));
         // Done when a task that was not there before is running and healthy beside the survivor.
-        awaitTrue("Swarm replaces the killed task", Duration.ofMinutes(3), () -> "2/2".equals(STACK.replicas("api"))
-                && STACK.runningContainers("api").stream().anyMatch(id -> !before.contains(id)));
+        awaitTrue(
+                "Swarm replaces the killed task",
+                Duration.ofMinutes(3),
+                () -> "2/2".equals(STACK.replicas("api"))
+                        && STACK.runningContainers("api").stream().anyMatch(id -> !before.contains(id)));
         traffic.endAfter(TAIL_MS);
         // A POST that was in flight on the killed replica may fail, reported as failed; nothing else may.
-        ScenarioReport report = report("SIGKILL one replica", traffic, event,
+        ScenarioReport report = report(
+                "SIGKILL one replica",
+                traffic,
+                event,
                 answer -> !answer.ok() && !(answer.isWrite() && (answer.status() == 502 || answer.status() == 0)));
 
         assertNoFailures(report);
-        for (Answer write : report.answers().stream().filter(a -> a.isWrite() && !a.ok()).toList()) {
+        for (Answer write :
+                report.answers().stream().filter(a -> a.isWrite() && !a.ok()).toList()) {
             String rows = psql("SELECT count(*) || ':' || count(*) FILTER (WHERE email = '" + write.username()
                     + "@example.com') FROM users WHERE username = '" + write.username() + "'");
-            System.out.printf("SWARM SIGKILL: POST %s failed (%s); rows for it: %s%n", write.username(),
-                    write.status() == 0 ? write.error() : write.status(), rows);
-            assertThat(rows).as("a failed write is absent or whole, never partial").isIn("0:0", "1:1");
+            System.out.printf(
+                    "SWARM SIGKILL: POST %s failed (%s); rows for it: %s%n",
+                    write.username(), write.status() == 0 ? write.error() : write.status(), rows);
+            assertThat(rows)
+                    .as("a failed write is absent or whole, never partial")
+                    .isIn("0:0", "1:1");
         }
     }
 
     @Test
     @Order(4)
     void scaling_2_to_4_spreads_traffic_within_10_s_and_back_to_2_fails_nothing() throws Exception {
-        awaitTrue("2 healthy api tasks to start from", Duration.ofMinutes(3),
-                () -> "2/2".equals(STACK.replicas("api")) && STACK.runningContainers("api").size() == 2);
+        awaitTrue(
+                "2 healthy api tasks to start from",
+                Duration.ofMinutes(3),
+                () -> "2/2".equals(STACK.replicas("api"))
+                        && STACK.runningContainers("api").size() == 2);
         SteadyTraffic traffic = start(4_000);
         long event = waitFor(traffic, BEFORE_MS);
         STACK.docker("service", "scale", "--detach", STACK.service("api") + "=4");
@@ -171,24 +223,36 @@ class SwarmZeroDowntimeIT {
         waitFor(traffic, fourReady + 10_000);
         long scaleDown = traffic.nowMs();
         STACK.docker("service", "scale", "--detach", STACK.service("api") + "=2");
-        awaitTrue("back to 2 api tasks", Duration.ofMinutes(2),
-                () -> "2/2".equals(STACK.replicas("api")) && STACK.runningContainers("api").size() == 2);
+        awaitTrue(
+                "back to 2 api tasks",
+                Duration.ofMinutes(2),
+                () -> "2/2".equals(STACK.replicas("api"))
+                        && STACK.runningContainers("api").size() == 2);
         traffic.endAfter(TAIL_MS);
         ScenarioReport report = report("scale 2-4-2", traffic, event, answer -> !answer.ok());
 
         assertNoFailures(report);
         Map<String, String> upstreamById = upstreams();
         Map<String, Long> firstServed = firstServed(report.answers(), upstreamById);
-        Set<String> beforeScale = report.answers().stream().filter(a -> a.startedMs() < event)
-                .map(a -> upstreamById.get(a.requestId())).filter(u -> u != null).collect(Collectors.toSet());
+        Set<String> beforeScale = report.answers().stream()
+                .filter(a -> a.startedMs() < event)
+                .map(a -> upstreamById.get(a.requestId()))
+                .filter(u -> u != null)
+                .collect(Collectors.toSet());
         assertThat(beforeScale).as("both replicas serve before the scale-up").hasSize(2);
         Map<String, Long> newOnes = new LinkedHashMap<>(firstServed);
         newOnes.keySet().removeAll(beforeScale);
-        System.out.printf("SWARM scale: 4/4 healthy at +%.1fs; new replicas first served at %s (s after 4/4)%n",
-                (fourReady - event) / 1000.0, newOnes.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey,
-                        e -> String.format("%.1f", (e.getValue() - fourReady) / 1000.0))));
-        assertThat(newOnes).as("the two new replicas served requests (upstreams before: %s)", beforeScale).hasSize(2);
-        assertThat(newOnes.values()).as("each new replica served within 10 s of 4/4 healthy")
+        System.out.printf(
+                "SWARM scale: 4/4 healthy at +%.1fs; new replicas first served at %s (s after 4/4)%n",
+                (fourReady - event) / 1000.0,
+                newOnes.entrySet().stream()
+                        .collect(Collectors.toMap(
+                                Map.Entry::getKey, e -> String.format("%.1f", (e.getValue() - fourReady) / 1000.0))));
+        assertThat(newOnes)
+                .as("the two new replicas served requests (upstreams before: %s)", beforeScale)
+                .hasSize(2);
+        assertThat(newOnes.values())
+                .as("each new replica served within 10 s of 4/4 healthy")
                 .allMatch(first -> first <= fourReady + 10_000);
         assertThat(scaleDown).isGreaterThan(fourReady);
     }
@@ -202,10 +266,13 @@ class SwarmZeroDowntimeIT {
         STACK.docker("service", "update", "--detach", "--force", STACK.service("cache"));
         awaitRestarted("cache");
         traffic.endAfter(TAIL_MS);
-        ScenarioReport report = report("Redis restart", traffic, event, answer -> answer.status() == 0 || answer.status() >= 500);
+        ScenarioReport report =
+                report("Redis restart", traffic, event, answer -> answer.status() == 0 || answer.status() >= 500);
 
         assertNoFailures(report);
-        assertThat(STACK.runningContainers("api")).as("the api was not restarted").isEqualTo(api);
+        assertThat(STACK.runningContainers("api"))
+                .as("the api was not restarted")
+                .isEqualTo(api);
     }
 
     @Test
@@ -221,16 +288,31 @@ class SwarmZeroDowntimeIT {
         traffic.endAfter(TAIL_MS);
         // While Postgres is down: 2xx (cached reads, /) or the api's 503 JSON within 2 s; after it is
         // back (+10 s): 2xx only.
-        ScenarioReport report = report("Postgres restart", traffic, event, answer -> !answer.ok()
-                && (answer.status() != 503 || !String.valueOf(answer.contentType()).startsWith("application/json")
-                        || answer.latencyMs() > 2_000 || answer.startedMs() > dbBack + 10_000));
+        ScenarioReport report = report(
+                "Postgres restart",
+                traffic,
+                event,
+                answer -> !answer.ok()
+                        && (answer.status() != 503
+                                || !String.valueOf(answer.contentType()).startsWith("application/json")
+                                || answer.latencyMs() > 2_000
+                                || answer.startedMs() > dbBack + 10_000));
 
         assertNoFailures(report);
-        long unavailable = report.answers().stream().filter(a -> a.status() == 503).count();
-        System.out.printf("SWARM Postgres restart: %d answers were 503 (max %d ms); database healthy again at +%.1fs%n",
-                unavailable, report.answers().stream().filter(a -> a.status() == 503).mapToLong(Answer::latencyMs).max()
-                        .orElse(0), (dbBack - event) / 1000.0);
-        assertThat(STACK.runningContainers("api")).as("the api was not restarted").isEqualTo(api);
+        long unavailable =
+                report.answers().stream().filter(a -> a.status() == 503).count();
+        System.out.printf(
+                "SWARM Postgres restart: %d answers were 503 (max %d ms); database healthy again at +%.1fs%n",
+                unavailable,
+                report.answers().stream()
+                        .filter(a -> a.status() == 503)
+                        .mapToLong(Answer::latencyMs)
+                        .max()
+                        .orElse(0),
+                (dbBack - event) / 1000.0);
+        assertThat(STACK.runningContainers("api"))
+                .as("the api was not restarted")
+                .isEqualTo(api);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -241,7 +323,9 @@ class SwarmZeroDowntimeIT {
 
     private static io.restassured.specification.RequestSpecification edge() {
         return given().baseUri(STACK.edgeUrl())
-                .config(RestAssuredConfig.config().sslConfig(SSLConfig.sslConfig().trustStore(STACK.devCa().trustStore())));
+                .config(RestAssuredConfig.config()
+                        .sslConfig(
+                                SSLConfig.sslConfig().trustStore(STACK.devCa().trustStore())));
     }
 
     /** Sleeps until the traffic clock reads {@code atMs}; returns that time. */
@@ -253,8 +337,8 @@ class SwarmZeroDowntimeIT {
         return traffic.nowMs();
     }
 
-    private static ScenarioReport report(String scenario, SteadyTraffic traffic, long eventStart,
-                                         java.util.function.Predicate<Answer> failed) {
+    private static ScenarioReport report(
+            String scenario, SteadyTraffic traffic, long eventStart, java.util.function.Predicate<Answer> failed) {
         ScenarioReport report = new ScenarioReport(scenario, traffic.finish(), eventStart, failed);
         REPORTS.add(report);
         System.out.println(report.summary());
@@ -262,13 +346,19 @@ class SwarmZeroDowntimeIT {
     }
 
     private static void assertNoFailures(ScenarioReport report) {
-        assertThat(report.failures()).as("%s: failed answers", report.scenario()).isEmpty();
-        assertThat(report.answered()).as("%s: every request answered", report.scenario()).isEqualTo(report.sent());
+        assertThat(report.failures())
+                .as("%s: failed answers", report.scenario())
+                .isEmpty();
+        assertThat(report.answered())
+                .as("%s: every request answered", report.scenario())
+                .isEqualTo(report.sent());
     }
 
     /** A stop-first `service update --force`: done, and the service healthy again. */
     private static void awaitRestarted(String service) {
-        awaitTrue(service + " restarted and healthy", Duration.ofMinutes(3),
+        awaitTrue(
+                service + " restarted and healthy",
+                Duration.ofMinutes(3),
                 () -> "completed".equals(STACK.updateState(service)) && "1/1".equals(STACK.replicas(service)));
     }
 
@@ -305,7 +395,10 @@ class SwarmZeroDowntimeIT {
     private static String psql(String sql) {
         String db = STACK.runningContainers("db").get(0);
         return Command.of("docker", "exec", db, "psql", "-U", "prodstack", "-d", "prodstack", "-tAc", sql)
-                .timeout(Duration.ofSeconds(30)).check().stdout().strip();
+                .timeout(Duration.ofSeconds(30))
+                .check()
+                .stdout()
+                .strip();
     }
 
     private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {

@@ -20,11 +20,13 @@ class AdminPortIT {
     void adminPortPathsNeverReachTheAdminPort(String path) {
         RawHttp.Response byPath = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT), path, "localhost");
         RawHttp.Response byHost = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT), path, "api:8081");
-        RawHttp.Response byAbsoluteUri = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT),
-                "http://api:8081" + path, "api:8081");
+        RawHttp.Response byAbsoluteUri =
+                RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT), "http://api:8081" + path, "api:8081");
 
         for (RawHttp.Response response : List.of(byPath, byHost, byAbsoluteUri)) {
-            assertThat(response.body()).as("%s answered by the admin port", path).doesNotContain("admin-port");
+            assertThat(response.body())
+                    .as("%s answered by the admin port", path)
+                    .doesNotContain("admin-port");
             String answeredBy = response.header("X-Echo-Port") != null
                     ? "api port " + response.header("X-Echo-Port")
                     : "nginx " + response.status();

@@ -19,16 +19,30 @@ class BlockedPathsIT {
     static final EdgeProxy PROXY = EdgeProxy.withFakeApi();
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "/metrics", "/metrics/", "/metrics?format=json", "/metrics/prometheus", "/METRICS", "/%6Detrics",
-        "/metrics;jsessionid=1", "/metrics%3Bx", "/users/..;/metrics", "/a/../metrics", "//metrics",
-        "/.env", "/.git/config"})
+    @ValueSource(
+            strings = {
+                "/metrics",
+                "/metrics/",
+                "/metrics?format=json",
+                "/metrics/prometheus",
+                "/METRICS",
+                "/%6Detrics",
+                "/metrics;jsessionid=1",
+                "/metrics%3Bx",
+                "/users/..;/metrics",
+                "/a/../metrics",
+                "//metrics",
+                "/.env",
+                "/.git/config"
+            })
     void answersNotFoundWithoutAskingTheApi(String target) {
         RawHttp.Response response = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT), target, "localhost");
 
         assertJsonError(response, 404, "not found");
         assertSecurityHeaders(response);
-        assertThat(response.header("X-Echo-Port")).as("%s must not reach the api", target).isNull();
+        assertThat(response.header("X-Echo-Port"))
+                .as("%s must not reach the api", target)
+                .isNull();
     }
 
     /** The api gives the same 400 for these (PathParametersFilter), so the edge and the api agree. */
@@ -39,12 +53,15 @@ class BlockedPathsIT {
 
         assertJsonError(response, 400, "path parameters are not supported");
         assertSecurityHeaders(response);
-        assertThat(response.header("X-Echo-Port")).as("%s must not reach the api", target).isNull();
+        assertThat(response.header("X-Echo-Port"))
+                .as("%s must not reach the api", target)
+                .isNull();
     }
 
     @Test
     void writesToMetricsAreRefusedToo() {
-        RawHttp.Response response = RawHttp.overTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT),
+        RawHttp.Response response = RawHttp.overTls(
+                PROXY.mappedPort(EdgeProxy.HTTPS_PORT),
                 "POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
                         + "Connection: close\r\n\r\n{}");
 

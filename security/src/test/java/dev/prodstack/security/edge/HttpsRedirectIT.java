@@ -18,8 +18,11 @@ class HttpsRedirectIT {
 
     @Test
     void redirectsToHttpsKeepingPathAndQuery() throws Exception {
-        HttpResponse<String> response = PROXY.client().send(
-                HttpRequest.newBuilder(PROXY.http("/users?limit=5&after=7")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = PROXY.client()
+                .send(
+                        HttpRequest.newBuilder(PROXY.http("/users?limit=5&after=7"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(301);
         assertThat(response.headers().firstValue("Location")).hasValue("https://localhost/users?limit=5&after=7");
@@ -28,7 +31,8 @@ class HttpsRedirectIT {
 
     @Test
     void redirectTargetsTheStandardHttpsPortWhateverPortTheClientUsed() {
-        RawHttp.Response response = RawHttp.plain(PROXY.mappedPort(EdgeProxy.HTTP_PORT),
+        RawHttp.Response response = RawHttp.plain(
+                PROXY.mappedPort(EdgeProxy.HTTP_PORT),
                 "POST /users HTTP/1.1\r\nHost: shop.example.test:8080\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(301);
@@ -37,7 +41,8 @@ class HttpsRedirectIT {
 
     @Test
     void plainHttpSentToTheTlsPortIsRedirectedToo() {
-        RawHttp.Response response = RawHttp.plain(PROXY.mappedPort(EdgeProxy.HTTPS_PORT),
+        RawHttp.Response response = RawHttp.plain(
+                PROXY.mappedPort(EdgeProxy.HTTPS_PORT),
                 "GET /users HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 
         assertThat(response.status()).isEqualTo(301);
@@ -46,8 +51,10 @@ class HttpsRedirectIT {
 
     @Test
     void healthcheckAnswersOnPlainHttpWithoutRedirectOrLogLine() throws Exception {
-        HttpResponse<String> response = PROXY.client().send(
-                HttpRequest.newBuilder(PROXY.http("/nginx-health")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = PROXY.client()
+                .send(
+                        HttpRequest.newBuilder(PROXY.http("/nginx-health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain");

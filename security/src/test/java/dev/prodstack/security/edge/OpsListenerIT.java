@@ -20,10 +20,13 @@ class OpsListenerIT {
 
     @Test
     void servesMetricsToOperators() {
-        RawHttp.Response response = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.OPS_HTTPS_PORT), "/metrics", "localhost");
+        RawHttp.Response response =
+                RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.OPS_HTTPS_PORT), "/metrics", "localhost");
 
         assertThat(response.status()).isEqualTo(200);
-        assertThat(response.header("X-Echo-Port")).as("/metrics on the ops listener reaches the api").isNotNull();
+        assertThat(response.header("X-Echo-Port"))
+                .as("/metrics on the ops listener reaches the api")
+                .isNotNull();
         assertSecurityHeaders(response);
         assertThat(response.header("X-Request-ID")).isNotBlank();
     }
@@ -38,24 +41,29 @@ class OpsListenerIT {
 
     @Test
     void dotFilesStayBlockedOnTheOpsListener() {
-        RawHttp.Response response = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.OPS_HTTPS_PORT), "/.env", "localhost");
+        RawHttp.Response response =
+                RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.OPS_HTTPS_PORT), "/.env", "localhost");
 
         assertJsonError(response, 404, "not found");
     }
 
     @Test
     void returns200ItselfForTheBenchmark() {
-        RawHttp.Response response = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.OPS_HTTPS_PORT), "/nginx-return-200", "localhost");
+        RawHttp.Response response =
+                RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.OPS_HTTPS_PORT), "/nginx-return-200", "localhost");
 
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("{\"status\":\"ok\"}\n");
-        assertThat(response.header("X-Echo-Port")).as("answered by nginx, not the api").isNull();
+        assertThat(response.header("X-Echo-Port"))
+                .as("answered by nginx, not the api")
+                .isNull();
         assertSecurityHeaders(response);
     }
 
     @Test
     void publicListenerDoesNotServeReturn200() {
-        RawHttp.Response response = RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT), "/nginx-return-200", "localhost");
+        RawHttp.Response response =
+                RawHttp.getOverTls(PROXY.mappedPort(EdgeProxy.HTTPS_PORT), "/nginx-return-200", "localhost");
 
         assertJsonError(response, 404, "not found");
     }

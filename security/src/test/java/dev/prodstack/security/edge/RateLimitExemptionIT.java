@@ -27,11 +27,12 @@ class RateLimitExemptionIT {
     void exemptClientIsNeverRefused() throws Exception {
         Map<Integer, Integer> statuses = new TreeMap<>();
         for (int i = 0; i < BURST; i++) {
-            HttpResponse<String> response = PROXY.client().send(HttpRequest.newBuilder(PROXY.https("/users")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = PROXY.client()
+                    .send(HttpRequest.newBuilder(PROXY.https("/users")).build(), HttpResponse.BodyHandlers.ofString());
             statuses.merge(response.statusCode(), 1, Integer::sum);
         }
-        assertThat(statuses).as("statuses of %d back-to-back requests from an exempt network", BURST)
+        assertThat(statuses)
+                .as("statuses of %d back-to-back requests from an exempt network", BURST)
                 .isEqualTo(Map.of(200, BURST));
     }
 }

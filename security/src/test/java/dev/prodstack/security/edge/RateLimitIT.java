@@ -39,8 +39,12 @@ class RateLimitIT {
         }
 
         assertThat(statuses).as("statuses of %d back-to-back requests", BURST).containsOnly(200, 429);
-        assertThat(statuses.subList(0, 20)).as("the burst allowance is served at once").containsOnly(200);
-        assertThat(statuses.stream().filter(status -> status == 429).count()).as("refused").isGreaterThanOrEqualTo(10);
+        assertThat(statuses.subList(0, 20))
+                .as("the burst allowance is served at once")
+                .containsOnly(200);
+        assertThat(statuses.stream().filter(status -> status == 429).count())
+                .as("refused")
+                .isGreaterThanOrEqualTo(10);
 
         Thread.sleep(2_100);
         assertThat(get("/users").statusCode()).as("served again after 2 s").isEqualTo(200);
@@ -62,6 +66,7 @@ class RateLimitIT {
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return PROXY.client().send(HttpRequest.newBuilder(PROXY.https(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return PROXY.client()
+                .send(HttpRequest.newBuilder(PROXY.https(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -35,7 +35,9 @@ class RequestBodyLimitIT {
 
         assertJsonError(response, 413, "request body too large");
         assertSecurityHeaders(response);
-        assertThat(response.headers().firstValue("X-Echo-Port")).as("the api never sees it").isEmpty();
+        assertThat(response.headers().firstValue("X-Echo-Port"))
+                .as("the api never sees it")
+                .isEmpty();
     }
 
     /**
@@ -45,10 +47,21 @@ class RequestBodyLimitIT {
     @Test
     void bodyOf100KibIsRefusedOverHttp2(@TempDir Path scratch) throws Exception {
         Path body = Files.writeString(scratch.resolve("body.json"), json(TOO_LARGE));
-        Command.Result curl = Command.program(HostProgram.of("curl", "curl"), "-sS", "--http2", "-D", "-",
-                "--cacert", DevCertificates.directory().resolve("ca.crt").toString(),
-                "-H", "Content-Type: application/json", "--data-binary", "@" + body,
-                PROXY.https("/users").toString()).timeout(Duration.ofSeconds(30)).check();
+        Command.Result curl = Command.program(
+                        HostProgram.of("curl", "curl"),
+                        "-sS",
+                        "--http2",
+                        "-D",
+                        "-",
+                        "--cacert",
+                        DevCertificates.directory().resolve("ca.crt").toString(),
+                        "-H",
+                        "Content-Type: application/json",
+                        "--data-binary",
+                        "@" + body,
+                        PROXY.https("/users").toString())
+                .timeout(Duration.ofSeconds(30))
+                .check();
         String output = curl.stdout();
 
         RawHttp.Response response = RawHttp.parse(output);
@@ -68,11 +81,14 @@ class RequestBodyLimitIT {
     }
 
     private static HttpResponse<String> post(HttpClient.Version version, int bytes) throws Exception {
-        return PROXY.client().send(HttpRequest.newBuilder(PROXY.https("/users"))
-                .version(version)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json(bytes)))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return PROXY.client()
+                .send(
+                        HttpRequest.newBuilder(PROXY.https("/users"))
+                                .version(version)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json(bytes)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** A JSON document of exactly {@code bytes} bytes. */

@@ -27,8 +27,11 @@ class RequestIdIT {
 
         String requestId = response.headers().firstValue("X-Request-ID").orElseThrow();
         assertThat(requestId).matches(GENERATED);
-        assertThat(response.headers().firstValue("X-Echo-Request-Id")).as("what the api received").hasValue(requestId);
-        assertThat(response.headers().allValues("X-Request-ID")).as("the api's own copy is dropped")
+        assertThat(response.headers().firstValue("X-Echo-Request-Id"))
+                .as("what the api received")
+                .hasValue(requestId);
+        assertThat(response.headers().allValues("X-Request-ID"))
+                .as("the api's own copy is dropped")
                 .containsExactly(requestId);
     }
 
@@ -36,18 +39,26 @@ class RequestIdIT {
     void passesAWellFormedClientIdThrough() throws Exception {
         String clientId = "client-42_retry.1:a";
 
-        HttpResponse<String> response = send(HttpRequest.newBuilder(PROXY.https("/users")).header("X-Request-ID", clientId));
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(PROXY.https("/users")).header("X-Request-ID", clientId));
 
         assertThat(response.headers().allValues("X-Request-ID")).containsExactly(clientId);
         assertThat(response.headers().firstValue("X-Echo-Request-Id")).hasValue(clientId);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"has spaces", "quote\"}", "<script>", "a/b",
-        "x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789"
-            + "x123456789x123456789x123456789"})
+    @ValueSource(
+            strings = {
+                "has spaces",
+                "quote\"}",
+                "<script>",
+                "a/b",
+                "x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789x123456789"
+                        + "x123456789x123456789x123456789"
+            })
     void replacesAMalformedClientId(String malformed) throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(PROXY.https("/users")).header("X-Request-ID", malformed));
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(PROXY.https("/users")).header("X-Request-ID", malformed));
 
         String requestId = response.headers().firstValue("X-Request-ID").orElseThrow();
         assertThat(requestId).matches(GENERATED);
@@ -56,7 +67,8 @@ class RequestIdIT {
 
     @Test
     void nginxErrorBodiesCarryTheClientsId() throws Exception {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(PROXY.https("/metrics")).header("X-Request-ID", "err-77"));
+        HttpResponse<String> response =
+                send(HttpRequest.newBuilder(PROXY.https("/metrics")).header("X-Request-ID", "err-77"));
 
         assertJsonError(response, 404, "not found");
         assertThat(response.headers().allValues("X-Request-ID")).containsExactly("err-77");
@@ -65,7 +77,8 @@ class RequestIdIT {
     @Test
     void accessLogIsOneJsonObjectPerRequestWithTheId() throws Exception {
         String requestId = "log-check-" + System.nanoTime();
-        send(HttpRequest.newBuilder(PROXY.https("/users/7?fields=id")).header("X-Request-ID", requestId)
+        send(HttpRequest.newBuilder(PROXY.https("/users/7?fields=id"))
+                .header("X-Request-ID", requestId)
                 .header("User-Agent", "edge-test/1.0"));
 
         JsonNode line = PROXY.awaitAccessLogLine(requestId);
@@ -77,8 +90,9 @@ class RequestIdIT {
         assertThat(line.path("upstream_addr").asText()).endsWith(":8000");
         assertThat(line.path("user_agent").asText()).isEqualTo("edge-test/1.0");
         assertThat(line.path("tls").asText()).startsWith("TLSv1.");
-        assertThat(line.fieldNames()).toIterable().contains("time", "remote_addr", "bytes", "request_time",
-                "upstream_response_time", "protocol");
+        assertThat(line.fieldNames())
+                .toIterable()
+                .contains("time", "remote_addr", "bytes", "request_time", "upstream_response_time", "protocol");
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -21,7 +21,9 @@ class SecurityHeadersIT {
         HttpResponse<String> response = get("/users");
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("X-Echo-Port")).as("served by the fake api").hasValue("8000");
+        assertThat(response.headers().firstValue("X-Echo-Port"))
+                .as("served by the fake api")
+                .hasValue("8000");
         // The fake api sends X-Frame-Options: SAMEORIGIN, X-Powered-By and its own X-Request-ID.
         assertSecurityHeaders(response);
     }
@@ -54,8 +56,8 @@ class SecurityHeadersIT {
 
     @Test
     void jsonEndpointsGetACspThatAllowsNothing() throws Exception {
-        assertThat(get("/users").headers().firstValue("Content-Security-Policy")).hasValue(
-                "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+        assertThat(get("/users").headers().firstValue("Content-Security-Policy"))
+                .hasValue("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     }
 
     @Test
@@ -64,7 +66,10 @@ class SecurityHeadersIT {
             HttpResponse<String> response = get(path);
 
             assertSecurityHeaders(response);
-            assertThat(response.headers().firstValue("Content-Security-Policy")).as("CSP of %s", path).get().asString()
+            assertThat(response.headers().firstValue("Content-Security-Policy"))
+                    .as("CSP of %s", path)
+                    .get()
+                    .asString()
                     .contains("script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'")
                     .doesNotContain("unsafe-inline", "unsafe-eval");
         }
@@ -72,11 +77,14 @@ class SecurityHeadersIT {
 
     @Test
     void docsCspDoesNotLeakToLookAlikePaths() throws Exception {
-        assertThat(get("/docsx").headers().firstValue("Content-Security-Policy")).get().asString()
+        assertThat(get("/docsx").headers().firstValue("Content-Security-Policy"))
+                .get()
+                .asString()
                 .doesNotContain("script-src");
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return PROXY.client().send(HttpRequest.newBuilder(PROXY.https(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return PROXY.client()
+                .send(HttpRequest.newBuilder(PROXY.https(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -35,7 +35,9 @@ class StubStatusIT {
         HttpResponse<String> response = get(PROXY.https("/stub_status"));
 
         assertThat(response.body()).doesNotContain("Active connections");
-        assertThat(response.headers().firstValue("X-Echo-Port")).as("an ordinary api path").hasValue("8000");
+        assertThat(response.headers().firstValue("X-Echo-Port"))
+                .as("an ordinary api path")
+                .hasValue("8000");
     }
 
     private static HttpResponse<String> get(URI uri) throws IOException, InterruptedException {

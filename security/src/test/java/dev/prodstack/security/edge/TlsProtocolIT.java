@@ -62,9 +62,11 @@ class TlsProtocolIT {
         try (SSLSocket socket = clientSocket(PROXY.mappedPort(EdgeProxy.HTTPS_PORT), "TLSv1.2")) {
             socket.setEnabledCipherSuites(new String[] {
                 "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
-                "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"});
+                "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256"
+            });
 
-            assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLException.class)
+            assertThatThrownBy(socket::startHandshake)
+                    .isInstanceOf(SSLException.class)
                     .hasMessageContaining("handshake_failure");
         }
     }
@@ -76,18 +78,23 @@ class TlsProtocolIT {
 
             X509Certificate server = (X509Certificate) socket.getSession().getPeerCertificates()[0];
             assertThat(server.getIssuerX500Principal())
-                    .isEqualTo(DevCertificates.readCertificate(DevCertificates.directory().resolve("ca.crt"))
+                    .isEqualTo(DevCertificates.readCertificate(
+                                    DevCertificates.directory().resolve("ca.crt"))
                             .getSubjectX500Principal());
-            assertThat(server.getSubjectAlternativeNames()).extracting(name -> String.valueOf(name.get(1)))
+            assertThat(server.getSubjectAlternativeNames())
+                    .extracting(name -> String.valueOf(name.get(1)))
                     .contains("localhost", "proxy", "127.0.0.1");
         }
     }
 
     @Test
     void negotiatesHttp2() throws Exception {
-        HttpResponse<String> response = PROXY.client().send(
-                HttpRequest.newBuilder(PROXY.https("/users")).version(HttpClient.Version.HTTP_2).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = PROXY.client()
+                .send(
+                        HttpRequest.newBuilder(PROXY.https("/users"))
+                                .version(HttpClient.Version.HTTP_2)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(response.statusCode()).isEqualTo(200);
@@ -95,7 +102,8 @@ class TlsProtocolIT {
 
     /** A client that trusts the development CA, checks the host name, and offers only {@code protocol}. */
     private static SSLSocket clientSocket(int port, String protocol) throws IOException {
-        SSLSocket socket = (SSLSocket) DevCertificates.clientContext().getSocketFactory().createSocket("localhost", port);
+        SSLSocket socket =
+                (SSLSocket) DevCertificates.clientContext().getSocketFactory().createSocket("localhost", port);
         socket.setSoTimeout(10_000);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
@@ -107,7 +115,8 @@ class TlsProtocolIT {
 
     /** The protocol a handshake with a loopback Java server, offering only {@code protocol}, settled on. */
     private static String handshakeWithLocalServer(String protocol) throws Exception {
-        try (SSLServerSocket server = (SSLServerSocket) DevCertificates.serverContext().getServerSocketFactory()
+        try (SSLServerSocket server = (SSLServerSocket) DevCertificates.serverContext()
+                .getServerSocketFactory()
                 .createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             server.setEnabledProtocols(new String[] {protocol});
             CompletableFuture<Void> accepted = CompletableFuture.runAsync(() -> {

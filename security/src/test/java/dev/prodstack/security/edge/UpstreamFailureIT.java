@@ -31,14 +31,18 @@ class UpstreamFailureIT {
 
         @Test
         void writeIsAJsonBadGateway() throws Exception {
-            HttpResponse<String> response = send(PROXY, HttpRequest.newBuilder(PROXY.https("/users"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"a\",\"email\":\"a@example.test\"}")));
+            HttpResponse<String> response = send(
+                    PROXY,
+                    HttpRequest.newBuilder(PROXY.https("/users"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"username\":\"a\",\"email\":\"a@example.test\"}")));
 
             assertJsonError(response, 502, "bad gateway");
             String requestId = response.headers().firstValue("X-Request-ID").orElseThrow();
             assertThat(PROXY.awaitAccessLogLine(requestId).path("method").asText())
-                    .as("the log keeps the client's method").isEqualTo("POST");
+                    .as("the log keeps the client's method")
+                    .isEqualTo("POST");
         }
 
         @Test

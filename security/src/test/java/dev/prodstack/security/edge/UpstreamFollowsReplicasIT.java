@@ -59,7 +59,11 @@ class UpstreamFollowsReplicasIT {
                 .as("both replicas answer within %s, without a reload by anyone", FOLLOW_WITHIN)
                 .containsExactlyInAnyOrder(firstName, secondName);
 
-        DockerClientFactory.instance().client().killContainerCmd(first.getContainerId()).withSignal("KILL").exec();
+        DockerClientFactory.instance()
+                .client()
+                .killContainerCmd(first.getContainerId())
+                .withSignal("KILL")
+                .exec();
         List<Integer> statuses = new ArrayList<>();
         Set<String> servers = new LinkedHashSet<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(6).toNanos();
@@ -69,7 +73,9 @@ class UpstreamFollowsReplicasIT {
             servers.add(serverOf(response));
             Thread.sleep(250);
         }
-        assertThat(statuses).as("reads while and after a replica is SIGKILLed (retried on the other)").containsOnly(200);
+        assertThat(statuses)
+                .as("reads while and after a replica is SIGKILLed (retried on the other)")
+                .containsOnly(200);
         assertThat(servers).as("only the survivor answers").containsExactly(secondName);
         assertThat(edge.getLogs()).as("the watcher's own report").contains("nginx reloaded");
     }
@@ -82,7 +88,8 @@ class UpstreamFollowsReplicasIT {
 
         GenericContainer<?> replica = start(FakeApi.replica(network, "api-later"));
         String name = replica.getContainerInfo().getConfig().getHostName();
-        assertThat(awaitServers(edge, Set.of(name))).as("the first replica is found within %s", FOLLOW_WITHIN)
+        assertThat(awaitServers(edge, Set.of(name)))
+                .as("the first replica is found within %s", FOLLOW_WITHIN)
                 .containsExactly(name);
     }
 
@@ -91,7 +98,8 @@ class UpstreamFollowsReplicasIT {
                 .withNetwork(network)
                 .withEnv("UPSTREAM_HOST", upstreamHost)
                 .withExposedPorts(EdgeProxy.HTTPS_PORT, EdgeProxy.HTTP_PORT)
-                .waitingFor(Wait.forHttp("/nginx-health").forPort(EdgeProxy.HTTP_PORT)
+                .waitingFor(Wait.forHttp("/nginx-health")
+                        .forPort(EdgeProxy.HTTP_PORT)
                         .withStartupTimeout(Duration.ofSeconds(30)));
     }
 
@@ -119,12 +127,15 @@ class UpstreamFollowsReplicasIT {
         if (client == null) {
             // HTTP/1.1: nginx's graceful reload ends idle HTTP/2 connections with GOAWAY, and JDK 17's
             // client up to 17.0.16 fails a request that races it instead of retrying it (JDK-8335181).
-            client = HttpClient.newBuilder().sslContext(DevCertificates.clientContext())
+            client = HttpClient.newBuilder()
+                    .sslContext(DevCertificates.clientContext())
                     .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(5)).build();
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
         }
         URI uri = URI.create("https://localhost:" + edge.getMappedPort(EdgeProxy.HTTPS_PORT) + path);
-        return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        return client.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

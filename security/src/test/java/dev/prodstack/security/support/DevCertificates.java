@@ -28,14 +28,15 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class DevCertificates {
 
-    private static final Path ROOT = Path.of(System.getProperty("prodstack.root", "..")).toAbsolutePath().normalize();
+    private static final Path ROOT =
+            Path.of(System.getProperty("prodstack.root", "..")).toAbsolutePath().normalize();
     private static final Path SCRIPT = ROOT.resolve("security/tls/make-dev-certs.sh");
-    private static final Path DIRECTORY = Path.of(System.getProperty("prodstack.tls.dir", "target/tls")).toAbsolutePath();
+    private static final Path DIRECTORY =
+            Path.of(System.getProperty("prodstack.tls.dir", "target/tls")).toAbsolutePath();
 
     private static boolean generated;
 
-    private DevCertificates() {
-    }
+    private DevCertificates() {}
 
     /** The script under test. */
     public static Path script() {
@@ -64,7 +65,8 @@ public final class DevCertificates {
         try {
             KeyStore trustStore = KeyStore.getInstance(KeyStore.getDefaultType());
             trustStore.load(null, null);
-            trustStore.setCertificateEntry("prodstack-dev-ca", readCertificate(directory().resolve("ca.crt")));
+            trustStore.setCertificateEntry(
+                    "prodstack-dev-ca", readCertificate(directory().resolve("ca.crt")));
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trustStore);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -81,8 +83,10 @@ public final class DevCertificates {
             char[] password = "test".toCharArray();
             KeyStore keyStore = KeyStore.getInstance(KeyStore.getDefaultType());
             keyStore.load(null, null);
-            keyStore.setKeyEntry("server", readPrivateKey(directory().resolve("server.key")), password,
-                    new Certificate[] {readCertificate(directory().resolve("server.crt"))});
+            keyStore.setKeyEntry(
+                    "server", readPrivateKey(directory().resolve("server.key")), password, new Certificate[] {
+                        readCertificate(directory().resolve("server.crt"))
+                    });
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(keyStore, password);
             SSLContext context = SSLContext.getInstance("TLS");
@@ -104,7 +108,8 @@ public final class DevCertificates {
         String base64 = Files.readString(pem, StandardCharsets.US_ASCII)
                 .replaceAll("-----(BEGIN|END) PRIVATE KEY-----", "")
                 .replaceAll("\\s", "");
-        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+        return KeyFactory.getInstance("EC")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
     }
 
     /** One run of make-dev-certs.sh with these arguments and extra environment entries ("NAME=value"). */
@@ -112,7 +117,8 @@ public final class DevCertificates {
         List<String> line = new ArrayList<>(List.of("bash", SCRIPT.toString()));
         line.addAll(arguments);
         // The tests choose these themselves; a developer's own settings must not leak in.
-        Command command = Command.of(line).unset("TLS_EXTRA_SANS").unset("TLS_KEY_GROUP").timeout(Duration.ofSeconds(60));
+        Command command =
+                Command.of(line).unset("TLS_EXTRA_SANS").unset("TLS_KEY_GROUP").timeout(Duration.ofSeconds(60));
         for (String entry : environment) {
             int equals = entry.indexOf('=');
             command.env(entry.substring(0, equals), entry.substring(equals + 1));

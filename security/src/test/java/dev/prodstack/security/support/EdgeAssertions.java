@@ -16,8 +16,7 @@ public final class EdgeAssertions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private EdgeAssertions() {
-    }
+    private EdgeAssertions() {}
 
     public static void assertSecurityHeaders(HttpResponse<?> response) {
         assertSecurityHeaders(response.headers().map(), response.statusCode());
@@ -34,9 +33,14 @@ public final class EdgeAssertions {
 
     public static void assertJsonError(HttpResponse<String> response, int status, String message) {
         assertThat(response.statusCode()).as("status of %s", response.uri()).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).as("JSON error of %s", response.uri())
+        assertThat(response.headers().firstValue("Content-Type"))
+                .as("JSON error of %s", response.uri())
                 .hasValue("application/json");
-        assertJsonErrorBody(response.body(), status, message, response.headers().firstValue("X-Request-ID").orElseThrow());
+        assertJsonErrorBody(
+                response.body(),
+                status,
+                message,
+                response.headers().firstValue("X-Request-ID").orElseThrow());
     }
 
     public static void assertJsonError(RawHttp.Response response, int status, String message) {
@@ -50,7 +54,9 @@ public final class EdgeAssertions {
         JsonNode error = parse(body);
         assertThat(error.path("code").asInt()).as("code in %s", body).isEqualTo(status);
         assertThat(error.path("message").asText()).as("message in %s", body).isEqualTo(message);
-        assertThat(error.path("request_id").asText()).as("request_id in %s", body).isEqualTo(requestId);
+        assertThat(error.path("request_id").asText())
+                .as("request_id in %s", body)
+                .isEqualTo(requestId);
     }
 
     public static JsonNode parse(String json) {

@@ -1,11 +1,11 @@
 package dev.prodstack.security.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -45,6 +45,7 @@ public final class EdgeProxy implements BeforeAllCallback, AfterAllCallback {
     private static final Path NGINX_DIR = DevCertificates.repositoryRoot().resolve("security/nginx");
     /** The production exemption list (empty) and the one only the benchmark mounts. */
     public static final Path LIMIT_EXEMPT_DEFAULT = NGINX_DIR.resolve("limit-exempt.conf");
+
     public static final Path LIMIT_EXEMPT_BENCH = NGINX_DIR.resolve("limit-exempt.bench.conf");
 
     private final boolean withUpstream;
@@ -76,7 +77,8 @@ public final class EdgeProxy implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) {
         nginx = edgeNginx(NginxImage.require(), limitExempt)
                 .withExposedPorts(HTTP_PORT, HTTPS_PORT, OPS_HTTPS_PORT, STATUS_PORT)
-                .waitingFor(Wait.forHttp("/nginx-health").forPort(HTTP_PORT).withStartupTimeout(Duration.ofSeconds(30)));
+                .waitingFor(
+                        Wait.forHttp("/nginx-health").forPort(HTTP_PORT).withStartupTimeout(Duration.ofSeconds(30)));
         if (withUpstream) {
             nginx.withNetwork(FakeApi.shared(context).network());
         } else {
@@ -115,11 +117,16 @@ public final class EdgeProxy implements BeforeAllCallback, AfterAllCallback {
     public static GenericContainer<?> edgeNginx(DockerImageName image, Path limitExempt) {
         Path tls = DevCertificates.directory();
         Map<Path, String> mounts = Map.of(
-                NGINX_DIR.resolve("nginx.conf"), "/etc/nginx/nginx.conf",
-                NGINX_DIR.resolve("upstream-watch.sh"), "/etc/nginx/upstream-watch.sh",
-                limitExempt, "/etc/nginx/limit-exempt.conf",
-                tls.resolve("server.crt"), "/etc/nginx/tls/server.crt",
-                tls.resolve("server.key"), "/etc/nginx/tls/server.key");
+                NGINX_DIR.resolve("nginx.conf"),
+                "/etc/nginx/nginx.conf",
+                NGINX_DIR.resolve("upstream-watch.sh"),
+                "/etc/nginx/upstream-watch.sh",
+                limitExempt,
+                "/etc/nginx/limit-exempt.conf",
+                tls.resolve("server.crt"),
+                "/etc/nginx/tls/server.crt",
+                tls.resolve("server.key"),
+                "/etc/nginx/tls/server.key");
         return new GenericContainer<>(image)
                 .withTmpFs(Map.of("/tmp", "rw,size=16m"))
                 .withCommand("nginx", "-g", "daemon off;")
@@ -128,8 +135,8 @@ public final class EdgeProxy implements BeforeAllCallback, AfterAllCallback {
                     // Bind mounts, not copies: a read-only root filesystem refuses files copied in. Added
                     // here rather than with withFileSystemBind, whose file-mount probe needs an image pull.
                     List<Bind> binds = new ArrayList<>(host.getBinds() == null ? List.of() : List.of(host.getBinds()));
-                    mounts.forEach((source, target) -> binds.add(
-                            new Bind(source.toAbsolutePath().toString(), new Volume(target), AccessMode.ro)));
+                    mounts.forEach((source, target) ->
+                            binds.add(new Bind(source.toAbsolutePath().toString(), new Volume(target), AccessMode.ro)));
                     cmd.withUser(NGINX_USER);
                     cmd.withEntrypoint("/bin/sh", "/etc/nginx/upstream-watch.sh");
                     host.withBinds(binds)
@@ -169,7 +176,10 @@ public final class EdgeProxy implements BeforeAllCallback, AfterAllCallback {
     public JsonNode awaitAccessLogLine(String text) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
         while (true) {
-            Optional<String> line = accessLog().lines().filter(candidate -> candidate.contains(text)).findFirst();
+            Optional<String> line = accessLog()
+                    .lines()
+                    .filter(candidate -> candidate.contains(text))
+                    .findFirst();
             if (line.isPresent()) {
                 return EdgeAssertions.parse(line.get());
             }

@@ -38,15 +38,17 @@ public final class FakeApi implements AutoCloseable {
         return new GenericContainer<>(NginxImage.require())
                 .withNetwork(network)
                 .withNetworkAliases(alias)
-                .withCopyFileToContainer(MountableFile.forClasspathResource("fake-api/nginx.conf", 0644),
-                        "/etc/nginx/nginx.conf")
+                .withCopyFileToContainer(
+                        MountableFile.forClasspathResource("fake-api/nginx.conf", 0644), "/etc/nginx/nginx.conf")
                 .withExposedPorts(8000)
                 .waitingFor(Wait.forHttp("/").forPort(8000).withStartupTimeout(Duration.ofSeconds(30)));
     }
 
     /** The run's fake api, started on first use. */
     public static FakeApi shared(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(FakeApi.class, key -> new FakeApi(), FakeApi.class);
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(FakeApi.class, key -> new FakeApi(), FakeApi.class);
     }
 
     public Network network() {

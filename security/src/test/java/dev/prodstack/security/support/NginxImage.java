@@ -18,12 +18,11 @@ import org.testcontainers.utility.DockerImageName;
  */
 public final class NginxImage {
 
-    private static final Pattern OFFLINE_ENTRY = Pattern.compile("^\\s*(?:export\\s+)?NGINX_IMAGE=[\"']?([^\"'\\s]+)[\"']?\\s*$",
-            Pattern.MULTILINE);
+    private static final Pattern OFFLINE_ENTRY =
+            Pattern.compile("^\\s*(?:export\\s+)?NGINX_IMAGE=[\"']?([^\"'\\s]+)[\"']?\\s*$", Pattern.MULTILINE);
     private static final Pattern SHELL_DEFAULT = Pattern.compile("\\$\\{\\w+:?[-=]([^}]+)}");
 
-    private NginxImage() {
-    }
+    private NginxImage() {}
 
     public static String name() {
         return firstNonBlank(System.getProperty("prodstack.nginx.image"))
@@ -44,8 +43,10 @@ public final class NginxImage {
             try {
                 DockerClientFactory.instance().client().inspectImageCmd(name).exec();
             } catch (NotFoundException e) {
-                throw new IllegalStateException("image " + name + " is not built: run scripts/build-images.sh, "
-                        + "or test against another image with NGINX_IMAGE=... / -Dnginx.image=...", e);
+                throw new IllegalStateException(
+                        "image " + name + " is not built: run scripts/build-images.sh, "
+                                + "or test against another image with NGINX_IMAGE=... / -Dnginx.image=...",
+                        e);
             }
         }
         return DockerImageName.parse(name);

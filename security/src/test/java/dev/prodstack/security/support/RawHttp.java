@@ -17,8 +17,7 @@ import javax.net.ssl.SSLSocket;
  */
 public final class RawHttp {
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** A parsed response; header names are case-insensitive. */
     public record Response(int status, Map<String, List<String>> headers, String body) {
@@ -35,8 +34,8 @@ public final class RawHttp {
     }
 
     public static Response overTls(int port, String request) {
-        try (SSLSocket socket = (SSLSocket) DevCertificates.clientContext().getSocketFactory()
-                .createSocket("localhost", port)) {
+        try (SSLSocket socket =
+                (SSLSocket) DevCertificates.clientContext().getSocketFactory().createSocket("localhost", port)) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             socket.setSSLParameters(parameters);

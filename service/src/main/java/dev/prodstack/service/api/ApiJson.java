@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 
 /** How the API reads and writes JSON: strict on input, ISO-8601 timestamps on output. */
 public final class ApiJson {
-    private ApiJson() {
-    }
+    private ApiJson() {}
 
     public static ObjectMapper configure(ObjectMapper mapper) {
         // "2026-01-01T10:00:00.123456Z", not 1767261600.123456.

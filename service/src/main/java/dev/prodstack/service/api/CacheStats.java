@@ -25,6 +25,5 @@ public record CacheStats(
             @JsonProperty("hits") long hits,
             @JsonProperty("misses") long misses,
             @JsonProperty("errors") long errors,
-            @JsonProperty("hit_rate") double hitRate) {
-    }
+            @JsonProperty("hit_rate") double hitRate) {}
 }

@@ -2,7 +2,6 @@ package dev.prodstack.service.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.util.List;
 
 /** The one error shape of the API: every non-2xx answer, from Jersey or from Jetty, has this body. */
@@ -14,6 +13,7 @@ public record ErrorResponse(
         @JsonProperty("errors") List<FieldError> errors) {
 
     /** One invalid input: the JSON field (or query parameter) and what is wrong with it. */
-    public record FieldError(@JsonProperty("field") String field, @JsonProperty("message") String message) {
-    }
+    public record FieldError(
+            @JsonProperty("field") String field,
+            @JsonProperty("message") String message) {}
 }

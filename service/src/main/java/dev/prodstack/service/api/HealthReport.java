@@ -15,5 +15,4 @@ public record HealthReport(
         @JsonProperty("version") String version,
         @JsonProperty("code") Integer code,
         @JsonProperty("message") String message,
-        @JsonProperty("request_id") String requestId) {
-}
+        @JsonProperty("request_id") String requestId) {}

@@ -1,7 +1,6 @@
 package dev.prodstack.service.api;
 
 import dev.prodstack.service.api.ErrorResponse.FieldError;
-
 import java.util.List;
 
 /** Request parameters that fail their rules, each named with why; answered 422 with the field errors. */

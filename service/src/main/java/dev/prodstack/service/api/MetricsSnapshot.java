@@ -24,6 +24,5 @@ public record MetricsSnapshot(
             @JsonProperty("active") int active,
             @JsonProperty("idle") int idle,
             @JsonProperty("max") int max,
-            @JsonProperty("usage") double usage) {
-    }
+            @JsonProperty("usage") double usage) {}
 }

@@ -14,11 +14,15 @@ import jakarta.validation.constraints.Size;
  */
 @JsonIgnoreProperties({"id", "created_at", "updated_at"})
 public record NewUser(
-        @JsonProperty("username") @JsonSetter(nulls = Nulls.FAIL)
-        @NotNull @Pattern(regexp = UserRules.USERNAME, message = UserRules.USERNAME_MESSAGE)
+        @JsonProperty("username")
+        @JsonSetter(nulls = Nulls.FAIL)
+        @NotNull
+        @Pattern(regexp = UserRules.USERNAME, message = UserRules.USERNAME_MESSAGE)
         String username,
 
-        @JsonProperty("email") @JsonSetter(nulls = Nulls.FAIL)
-        @NotNull @Size(max = UserRules.EMAIL_MAX) @Pattern(regexp = UserRules.EMAIL, message = UserRules.EMAIL_MESSAGE)
-        String email) {
-}
+        @JsonProperty("email")
+        @JsonSetter(nulls = Nulls.FAIL)
+        @NotNull
+        @Size(max = UserRules.EMAIL_MAX)
+        @Pattern(regexp = UserRules.EMAIL, message = UserRules.EMAIL_MESSAGE)
+        String email) {}

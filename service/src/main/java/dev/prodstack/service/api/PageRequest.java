@@ -1,7 +1,6 @@
 package dev.prodstack.service.api;
 
 import dev.prodstack.service.api.ErrorResponse.FieldError;
-
 import java.util.ArrayList;
 import java.util.List;
 

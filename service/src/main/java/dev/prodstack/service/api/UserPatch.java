@@ -22,8 +22,7 @@ public final class UserPatch {
     @Pattern(regexp = UserRules.EMAIL, message = UserRules.EMAIL_MESSAGE)
     private String email;
 
-    public UserPatch() {
-    }
+    public UserPatch() {}
 
     public UserPatch(String username, String email) {
         this.username = username;

@@ -8,9 +8,9 @@ final class UserRules {
     /** ASCII addr-spec with a dotted domain: stricter than RFC 5322 on purpose (no quoted parts, no IP literals). */
     static final String EMAIL = "[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
             + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+";
+
     static final String EMAIL_MESSAGE = "must be a valid email address";
     static final int EMAIL_MAX = 254;
 
-    private UserRules() {
-    }
+    private UserRules() {}
 }

@@ -5,10 +5,9 @@ import dev.prodstack.service.core.Secrets;
 import io.dropwizard.auth.AuthDynamicFeature;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.jersey.setup.JerseyEnvironment;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.nio.file.Path;
 
 /**
  * Who may write: the holder of the admin token stored in {@code tokenFile} (a Docker secret). The file is

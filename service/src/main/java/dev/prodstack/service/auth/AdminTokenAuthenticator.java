@@ -1,7 +1,6 @@
 package dev.prodstack.service.auth;
 
 import io.dropwizard.auth.Authenticator;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,7 +23,9 @@ public final class AdminTokenAuthenticator implements Authenticator<String, Admi
         if (expectedDigest == null || presented == null) {
             return Optional.empty();
         }
-        return MessageDigest.isEqual(expectedDigest, sha256(presented)) ? Optional.of(Admin.INSTANCE) : Optional.empty();
+        return MessageDigest.isEqual(expectedDigest, sha256(presented))
+                ? Optional.of(Admin.INSTANCE)
+                : Optional.empty();
     }
 
     private static byte[] sha256(String value) {

@@ -17,7 +17,8 @@ public final class BearerTokenAuthFilter extends AuthFilter<String, Admin> {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!authenticate(request, credentials(request.getHeaderString(HttpHeaders.AUTHORIZATION)), SecurityContext.BASIC_AUTH)) {
+        if (!authenticate(
+                request, credentials(request.getHeaderString(HttpHeaders.AUTHORIZATION)), SecurityContext.BASIC_AUTH)) {
             throw unauthorizedHandler.buildException(prefix, realm);
         }
     }

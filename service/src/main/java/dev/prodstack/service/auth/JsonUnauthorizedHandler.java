@@ -9,7 +9,8 @@ import jakarta.ws.rs.core.Response;
 final class JsonUnauthorizedHandler implements UnauthorizedHandler {
     @Override
     public Response buildResponse(String prefix, String realm) {
-        return Response.fromResponse(ErrorResponses.of(401, "a valid 'Authorization: Bearer <token>' header is required"))
+        return Response.fromResponse(
+                        ErrorResponses.of(401, "a valid 'Authorization: Bearer <token>' header is required"))
                 .header(HttpHeaders.WWW_AUTHENTICATE, prefix + " realm=\"" + realm + "\"")
                 .build();
     }

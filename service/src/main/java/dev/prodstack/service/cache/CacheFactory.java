@@ -2,16 +2,15 @@ package dev.prodstack.service.cache;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.AppMetrics;
+import dev.prodstack.service.metrics.DependencyStatus;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
-import redis.clients.jedis.UnifiedJedis;
-
 import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.UnifiedJedis;
 
 /** Cache policy: how long a user stays cached and how long to leave Redis alone after it failed. */
 public final class CacheFactory {

@@ -3,13 +3,8 @@ package dev.prodstack.service.cache;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prodstack.service.core.User;
-import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.AppMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
-
+import dev.prodstack.service.metrics.DependencyStatus;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -17,6 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Cache-aside for users in Redis (JSON values with a TTL). Redis trouble never fails a request: every
@@ -40,9 +39,11 @@ public final class UserCache {
     private volatile long bypassUntil = System.nanoTime();
     /** Ids whose invalidation has not reached Redis yet; bounded, beyond that the TTL bounds staleness. */
     private final Set<Long> pendingEvictions = ConcurrentHashMap.newKeySet();
+
     private static final int MAX_PENDING_EVICTIONS = 100_000;
 
-    UserCache(UnifiedJedis redis, ObjectMapper mapper, AppMetrics metrics, DependencyStatus status, CacheFactory config) {
+    UserCache(
+            UnifiedJedis redis, ObjectMapper mapper, AppMetrics metrics, DependencyStatus status, CacheFactory config) {
         this.redis = redis;
         this.mapper = mapper;
         this.metrics = metrics;
@@ -83,8 +84,10 @@ public final class UserCache {
             if (pendingEvictions.size() < MAX_PENDING_EVICTIONS) {
                 pendingEvictions.add(id);
             } else {
-                LOG.warn("{} invalidations wait for Redis already; user {} stays cached until its TTL",
-                        MAX_PENDING_EVICTIONS, id);
+                LOG.warn(
+                        "{} invalidations wait for Redis already; user {} stays cached until its TTL",
+                        MAX_PENDING_EVICTIONS,
+                        id);
             }
         }
     }

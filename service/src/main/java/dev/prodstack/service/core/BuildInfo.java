@@ -9,8 +9,7 @@ import java.util.Properties;
 public final class BuildInfo {
     private static final Properties PROPERTIES = load();
 
-    private BuildInfo() {
-    }
+    private BuildInfo() {}
 
     /** The configured APP_VERSION if any, else the jar manifest's, else the build's. */
     public static String version(String configured) {

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 
 /** Secrets come from files (Docker secrets), never from environment variables or the YAML. */
 public final class Secrets {
-    private Secrets() {
-    }
+    private Secrets() {}
 
     /** The file's content without surrounding whitespace: the newline of {@code echo secret > file} is not part of it. */
     public static String read(Path file) {

@@ -12,8 +12,7 @@ public final class SystemStats {
     private static final Path STATM = Path.of("/proc/self/statm");
     private static final long PAGE_SIZE = 4096;
 
-    private SystemStats() {
-    }
+    private SystemStats() {}
 
     /** Machine-wide CPU use in percent, as psutil.cpu_percent(); 0 where the JVM cannot tell. */
     public static double cpuPercent() {

@@ -1,7 +1,6 @@
 package dev.prodstack.service.core;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import java.time.Instant;
 
 /** A stored user, as Postgres returns it and as the API and the cache serialize it. */
@@ -10,5 +9,4 @@ public record User(
         @JsonProperty("username") String username,
         @JsonProperty("email") String email,
         @JsonProperty("created_at") Instant createdAt,
-        @JsonProperty("updated_at") Instant updatedAt) {
-}
+        @JsonProperty("updated_at") Instant updatedAt) {}

@@ -37,8 +37,11 @@ public final class ConnectionPool {
         gauge(registry, "prodstack_db_pool_max_connections", "Pool size limit", this::max);
     }
 
-    private static void gauge(PrometheusRegistry registry, String name, String help, java.util.function.IntSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help)
+    private static void gauge(
+            PrometheusRegistry registry, String name, String help, java.util.function.IntSupplier value) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
                 .callback(callback -> callback.call(value.getAsInt()))
                 .register(registry);
     }

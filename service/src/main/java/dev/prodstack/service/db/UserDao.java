@@ -1,14 +1,13 @@
 package dev.prodstack.service.db;
 
 import dev.prodstack.service.core.User;
+import java.util.List;
+import java.util.Optional;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
-
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Data access for {@code users}: one statement per method. The schema lives in the Liquibase changelog
@@ -30,8 +29,8 @@ public interface UserDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM users WHERE id > :after ORDER BY id LIMIT :limit")
     List<User> listAfter(@Bind("after") long after, @Bind("limit") int limit);
 
-    @SqlQuery("UPDATE users SET username = :username, email = :email, updated_at = now()"
-            + " WHERE id = :id RETURNING " + COLUMNS)
+    @SqlQuery("UPDATE users SET username = :username, email = :email, updated_at = now()" + " WHERE id = :id RETURNING "
+            + COLUMNS)
     Optional<User> replace(@Bind("id") long id, @Bind("username") String username, @Bind("email") String email);
 
     /** A null argument keeps the stored value (PATCH semantics). */

@@ -3,15 +3,14 @@ package dev.prodstack.service.errors;
 import dev.prodstack.service.metrics.DependencyStatus;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
 import org.jdbi.v3.core.JdbiException;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.sql.SQLException;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * Postgres failures as HTTP: a unique violation is a 409 naming the taken field; an unreachable, overloaded or
@@ -49,7 +48,9 @@ public final class DatabaseExceptionMapper implements ExceptionMapper<JdbiExcept
     /** users_username_key -> username, users_email_key -> email (constraint names from the changelog). */
     private static String takenField(SQLException error) {
         final String constraint = error instanceof PSQLException psql
-                ? Optional.ofNullable(psql.getServerErrorMessage()).map(ServerErrorMessage::getConstraint).orElse("")
+                ? Optional.ofNullable(psql.getServerErrorMessage())
+                        .map(ServerErrorMessage::getConstraint)
+                        .orElse("")
                 : "";
         if (constraint.contains("email")) {
             return "email";

@@ -5,13 +5,11 @@ import dev.prodstack.service.api.ErrorResponse.FieldError;
 import dev.prodstack.service.http.RequestIds;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /** Builds the JSON error responses that every exception mapper returns. */
 public final class ErrorResponses {
-    private ErrorResponses() {
-    }
+    private ErrorResponses() {}
 
     public static Response of(int status, String message) {
         return of(status, message, null);

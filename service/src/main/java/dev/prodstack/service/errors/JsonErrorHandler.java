@@ -3,15 +3,14 @@ package dev.prodstack.service.errors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prodstack.service.api.ErrorResponse;
 import dev.prodstack.service.http.RequestIds;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Replaces Jetty's HTML error pages: errors Jetty answers itself (unknown or malformed URIs, 413/414/431,
@@ -32,8 +31,9 @@ public final class JsonErrorHandler extends ErrorHandler {
     }
 
     @Override
-    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-                                    Callback callback) throws IOException {
+    protected void generateResponse(
+            Request request, Response response, int code, String message, Throwable cause, Callback callback)
+            throws IOException {
         final String requestId = requestId(request, response);
         final ErrorResponse body = new ErrorResponse(code, reason(code), requestId, null);
         response.getHeaders().put(RequestIds.HEADER, requestId);
@@ -47,7 +47,9 @@ public final class JsonErrorHandler extends ErrorHandler {
             return id;
         }
         final String echoed = response.getHeaders().get(RequestIds.HEADER);
-        final String id = echoed != null ? echoed : RequestIds.resolve(request.getHeaders().get(RequestIds.HEADER));
+        final String id = echoed != null
+                ? echoed
+                : RequestIds.resolve(request.getHeaders().get(RequestIds.HEADER));
         // Seen by the access log, which reads the request attribute.
         request.setAttribute(RequestIds.KEY, id);
         return id;

@@ -11,11 +11,10 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.prodstack.service.api.ErrorResponse.FieldError;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bodies that are not the JSON we expect. Unreadable JSON is a 400; well-formed JSON with a wrong field

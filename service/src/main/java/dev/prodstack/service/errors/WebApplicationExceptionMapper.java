@@ -1,10 +1,9 @@
 package dev.prodstack.service.errors;
 
-import dev.prodstack.service.http.PayloadTooLargeException;
 import dev.prodstack.service.api.ErrorResponse;
+import dev.prodstack.service.http.PayloadTooLargeException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package dev.prodstack.service.health;
 
-import dev.prodstack.service.metrics.DependencyStatus;
 import com.codahale.metrics.health.HealthCheck;
 import dev.prodstack.service.db.ConnectionPool;
+import dev.prodstack.service.metrics.DependencyStatus;
 import org.jdbi.v3.core.Jdbi;
 
 /** Postgres answers a query through the application's own pool (so pool exhaustion shows here too). */
@@ -20,7 +20,8 @@ public final class DatabaseHealthCheck extends HealthCheck {
     @Override
     protected Result check() {
         try {
-            jdbi.withHandle(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
+            jdbi.withHandle(handle ->
+                    handle.createQuery("SELECT 1").mapTo(Integer.class).one());
         } catch (RuntimeException e) {
             status.markDown(e);
             return Result.unhealthy("database unavailable: %s", DependencyStatus.describe(e));

@@ -2,7 +2,6 @@ package dev.prodstack.service.health;
 
 import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.lifecycle.Managed;
-
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +23,7 @@ public final class DependencyProbe implements Managed {
 
     @Override
     public void start() {
-        scheduler.scheduleWithFixedDelay(() -> checks.forEach(HealthCheck::execute),
-                intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(
+                () -> checks.forEach(HealthCheck::execute), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     }
 }

@@ -16,6 +16,8 @@ public final class RedisHealthCheck extends HealthCheck {
 
     @Override
     protected Result check() {
-        return cache.ping() ? Result.healthy("connected") : Result.unhealthy("redis unavailable: reads are served from Postgres");
+        return cache.ping()
+                ? Result.healthy("connected")
+                : Result.unhealthy("redis unavailable: reads are served from Postgres");
     }
 }

@@ -4,7 +4,6 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
-
 import java.util.Locale;
 
 /**
@@ -25,6 +24,8 @@ public final class PathParametersFilter implements ContainerRequestFilter {
     }
 
     static boolean hasPathParameters(String rawPath) {
-        return rawPath != null && (rawPath.indexOf(';') >= 0 || rawPath.toUpperCase(Locale.ROOT).contains("%3B"));
+        return rawPath != null
+                && (rawPath.indexOf(';') >= 0
+                        || rawPath.toUpperCase(Locale.ROOT).contains("%3B"));
     }
 }

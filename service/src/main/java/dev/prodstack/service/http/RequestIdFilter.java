@@ -7,9 +7,8 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.MDC;
-
 import java.io.IOException;
+import org.slf4j.MDC;
 
 /**
  * First filter of the application: gives the request its id, in the response header, in the MDC (so every
@@ -20,7 +19,8 @@ import java.io.IOException;
  */
 public final class RequestIdFilter implements Filter {
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         final HttpServletRequest request = (HttpServletRequest) req;
         final String id = RequestIds.resolve(request.getHeader(RequestIds.HEADER));
         request.setAttribute(RequestIds.KEY, id);

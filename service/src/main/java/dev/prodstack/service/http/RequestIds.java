@@ -1,9 +1,8 @@
 package dev.prodstack.service.http;
 
-import org.slf4j.MDC;
-
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.slf4j.MDC;
 
 /**
  * Request ids: the one nginx (or the client) sent if it is safe to echo and log, else a new UUID.
@@ -16,11 +15,12 @@ public final class RequestIds {
 
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     public static String resolve(String incoming) {
-        return incoming != null && VALID.matcher(incoming).matches() ? incoming : UUID.randomUUID().toString();
+        return incoming != null && VALID.matcher(incoming).matches()
+                ? incoming
+                : UUID.randomUUID().toString();
     }
 
     /** The id of the request this thread is serving, if any. */

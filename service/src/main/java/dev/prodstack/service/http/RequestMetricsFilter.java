@@ -10,7 +10,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-
 import java.io.IOException;
 import java.util.Set;
 
@@ -24,6 +23,7 @@ public final class RequestMetricsFilter implements Filter {
     public static final String ROUTE_ATTRIBUTE = "prodstack.route";
     /** Request attribute on warm-up requests; {@link WarmUpAccessFilterFactory} keeps them out of the access log. */
     public static final String WARM_UP_ATTRIBUTE = "prodstack.warm_up";
+
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final AppMetrics metrics;
@@ -37,7 +37,8 @@ public final class RequestMetricsFilter implements Filter {
     }
 
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         if (readiness.isWarmUpRequest(((HttpServletRequest) req).getHeader(Readiness.WARM_UP_HEADER))) {
             req.setAttribute(WARM_UP_ATTRIBUTE, "true");
             chain.doFilter(req, res);
@@ -65,7 +66,9 @@ public final class RequestMetricsFilter implements Filter {
         if (request.getAttribute(ROUTE_ATTRIBUTE) instanceof String route) {
             return route;
         }
-        final String pattern = request.getHttpServletMapping() == null ? null : request.getHttpServletMapping().getPattern();
+        final String pattern = request.getHttpServletMapping() == null
+                ? null
+                : request.getHttpServletMapping().getPattern();
         if (status != 404 && pattern != null && !pattern.equals("/*") && !pattern.equals("/")) {
             return pattern;
         }

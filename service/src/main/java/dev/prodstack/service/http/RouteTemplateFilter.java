@@ -2,10 +2,9 @@ package dev.prodstack.service.http;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import java.util.List;
 import org.glassfish.jersey.server.ExtendedUriInfo;
 import org.glassfish.jersey.uri.UriTemplate;
-
-import java.util.List;
 
 /**
  * Records the matched JAX-RS route template (e.g. {@code /users/{id}}) as a request property, which Jersey
@@ -29,6 +28,8 @@ public final class RouteTemplateFilter implements ContainerRequestFilter {
                 route.append(part.startsWith("/") ? "" : "/").append(part);
             }
         }
-        return route.length() == 0 ? "/" : route.toString().replaceAll("/+", "/").replaceAll("(.)/$", "$1");
+        return route.length() == 0
+                ? "/"
+                : route.toString().replaceAll("/+", "/").replaceAll("(.)/$", "$1");
     }
 }

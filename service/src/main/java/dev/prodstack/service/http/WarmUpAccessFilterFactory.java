@@ -17,7 +17,9 @@ public final class WarmUpAccessFilterFactory implements FilterFactory<IAccessEve
         return new Filter<>() {
             @Override
             public FilterReply decide(IAccessEvent event) {
-                return "true".equals(event.getAttribute(RequestMetricsFilter.WARM_UP_ATTRIBUTE)) ? FilterReply.DENY : FilterReply.NEUTRAL;
+                return "true".equals(event.getAttribute(RequestMetricsFilter.WARM_UP_ATTRIBUTE))
+                        ? FilterReply.DENY
+                        : FilterReply.NEUTRAL;
             }
         };
     }

@@ -47,7 +47,7 @@ public final class AppMetrics {
 
     public AppMetrics() {
         // Export every operation from the start, so rate() works before the first error.
-        for (String operation : new String[]{"get", "set", "delete"}) {
+        for (String operation : new String[] {"get", "set", "delete"}) {
             cacheErrors.initLabelValues(operation);
         }
     }
@@ -89,7 +89,8 @@ public final class AppMetrics {
     }
 
     public long cacheErrors() {
-        return (long) (cacheErrors.labelValues("get").get() + cacheErrors.labelValues("set").get()
+        return (long) (cacheErrors.labelValues("get").get()
+                + cacheErrors.labelValues("set").get()
                 + cacheErrors.labelValues("delete").get());
     }
 

@@ -12,11 +12,10 @@ import java.util.List;
  */
 final class ContainerLimits {
     private static final List<Path> MEMORY_LIMIT_FILES = List.of(
-            Path.of("/sys/fs/cgroup/memory.max"),                     // cgroup v2
-            Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes"));  // cgroup v1
+            Path.of("/sys/fs/cgroup/memory.max"), // cgroup v2
+            Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes")); // cgroup v1
 
-    private ContainerLimits() {
-    }
+    private ContainerLimits() {}
 
     static long memoryLimitBytes() {
         final long physical = physicalMemoryBytes();

@@ -1,9 +1,8 @@
 package dev.prodstack.service.metrics;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Last known state of one dependency. Logs only transitions (up to down, down to up) so an outage is one

@@ -7,7 +7,6 @@ import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-
 import java.util.Set;
 
 /**
@@ -21,8 +20,7 @@ public final class PrometheusExporter {
     /** Prometheus reserves these suffixes and strips them from names, so "X.total" would collide with "X". */
     private static final Set<String> RESERVED_SUFFIXES = Set.of("total", "created", "info", "bucket", "count", "sum");
 
-    private PrometheusExporter() {
-    }
+    private PrometheusExporter() {}
 
     public static void register(AppMetrics metrics, MetricRegistry dropwizard, AdminEnvironment admin) {
         final PrometheusRegistry registry = metrics.registry();

@@ -32,13 +32,20 @@ public final class CacheStatsResource {
         final CacheStats.Application application =
                 new CacheStats.Application(hits, misses, metrics.cacheErrors(), AppMetrics.hitRate(hits, misses));
         return cache.info()
-                .map(redis -> new CacheStats("connected", parseLong(redis.get("connected_clients")),
-                        parseLong(redis.get("keyspace_hits")), parseLong(redis.get("keyspace_misses")),
-                        parseLong(redis.get("used_memory")), parseLong(redis.get("uptime_in_seconds")),
-                        redis.get("used_memory_human"), redis.get("redis_version"),
-                        AppMetrics.hitRate(parseLong(redis.get("keyspace_hits")), parseLong(redis.get("keyspace_misses"))),
+                .map(redis -> new CacheStats(
+                        "connected",
+                        parseLong(redis.get("connected_clients")),
+                        parseLong(redis.get("keyspace_hits")),
+                        parseLong(redis.get("keyspace_misses")),
+                        parseLong(redis.get("used_memory")),
+                        parseLong(redis.get("uptime_in_seconds")),
+                        redis.get("used_memory_human"),
+                        redis.get("redis_version"),
+                        AppMetrics.hitRate(
+                                parseLong(redis.get("keyspace_hits")), parseLong(redis.get("keyspace_misses"))),
                         application))
-                .orElseGet(() -> new CacheStats("disconnected", null, null, null, null, null, null, null, null, application));
+                .orElseGet(() ->
+                        new CacheStats("disconnected", null, null, null, null, null, null, null, null, application));
     }
 
     private static long parseLong(String value) {

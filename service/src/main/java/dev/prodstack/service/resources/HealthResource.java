@@ -43,9 +43,18 @@ public final class HealthResource {
         final String status = !databaseUp ? "unhealthy" : !warm ? "starting" : cacheUp ? "healthy" : "degraded";
         final boolean serving = databaseUp && warm;
         final String problem = !databaseUp ? "database unavailable" : "warming up";
-        final HealthReport report = new HealthReport(status, connection(databaseUp), connection(cacheUp), version,
-                serving ? null : 503, serving ? null : problem, RequestIds.current());
-        return Response.status(serving ? 200 : 503).entity(report).cacheControl(NO_STORE).build();
+        final HealthReport report = new HealthReport(
+                status,
+                connection(databaseUp),
+                connection(cacheUp),
+                version,
+                serving ? null : 503,
+                serving ? null : problem,
+                RequestIds.current());
+        return Response.status(serving ? 200 : 503)
+                .entity(report)
+                .cacheControl(NO_STORE)
+                .build();
     }
 
     /** A health answer is about this instant: no proxy or client may reuse it. */

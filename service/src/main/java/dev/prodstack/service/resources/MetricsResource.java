@@ -10,7 +10,6 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
 import java.time.Instant;
 
 /**
@@ -35,9 +34,16 @@ public final class MetricsResource {
     public MetricsSnapshot metrics() {
         final long total = requests.requests();
         final long errors = requests.errors();
-        return new MetricsSnapshot(Instant.now().toString(), total, errors, (double) errors / Math.max(total, 1),
-                SystemStats.cpuPercent(), SystemStats.memoryMb(), SystemStats.diskUsagePercent(),
-                SystemStats.processId(), SystemStats.hostname(),
+        return new MetricsSnapshot(
+                Instant.now().toString(),
+                total,
+                errors,
+                (double) errors / Math.max(total, 1),
+                SystemStats.cpuPercent(),
+                SystemStats.memoryMb(),
+                SystemStats.diskUsagePercent(),
+                SystemStats.processId(),
+                SystemStats.hostname(),
                 AppMetrics.hitRate(metrics.cacheHits(), metrics.cacheMisses()),
                 new MetricsSnapshot.PoolUsage(pool.active(), pool.idle(), pool.max(), pool.usage()));
     }

@@ -27,16 +27,16 @@ public final class RootResource {
         return new ServiceInfo(SERVICE, version, LINKS);
     }
 
-    public record ServiceInfo(@JsonProperty("service") String service,
-                              @JsonProperty("version") String version,
-                              @JsonProperty("links") Links links) {
-    }
+    public record ServiceInfo(
+            @JsonProperty("service") String service,
+            @JsonProperty("version") String version,
+            @JsonProperty("links") Links links) {}
 
-    public record Links(@JsonProperty("health") String health,
-                        @JsonProperty("metrics") String metrics,
-                        @JsonProperty("users") String users,
-                        @JsonProperty("cache_stats") String cacheStats,
-                        @JsonProperty("docs") String docs,
-                        @JsonProperty("openapi") String openapi) {
-    }
+    public record Links(
+            @JsonProperty("health") String health,
+            @JsonProperty("metrics") String metrics,
+            @JsonProperty("users") String users,
+            @JsonProperty("cache_stats") String cacheStats,
+            @JsonProperty("docs") String docs,
+            @JsonProperty("openapi") String openapi) {}
 }

@@ -24,7 +24,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -51,7 +50,9 @@ public final class UserResource {
     public Response get(@PathParam("id") long id) {
         final Optional<String> cached = cache.getJson(id);
         if (cached.isPresent()) {
-            return Response.ok(cached.get(), MediaType.APPLICATION_JSON_TYPE).header(CACHE_HEADER, "HIT").build();
+            return Response.ok(cached.get(), MediaType.APPLICATION_JSON_TYPE)
+                    .header(CACHE_HEADER, "HIT")
+                    .build();
         }
         final User user = users.findById(id).orElseThrow(() -> notFound(id));
         cache.put(user);
@@ -72,8 +73,8 @@ public final class UserResource {
     @Consumes({MediaType.APPLICATION_JSON, MERGE_PATCH})
     public User patch(@Auth Admin admin, @PathParam("id") long id, @NotNull @Valid UserPatch body) {
         if (body.isEmpty()) {
-            throw new WebApplicationException(ErrorResponses.invalid(
-                    List.of(new FieldError("body", "give at least one of username, email"))));
+            throw new WebApplicationException(
+                    ErrorResponses.invalid(List.of(new FieldError("body", "give at least one of username, email"))));
         }
         return changed(id, users.patch(id, body.username(), body.email()));
     }

@@ -17,7 +17,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
-
 import java.util.List;
 
 /** /users: create a user, list users by id with a keyset cursor. */
@@ -40,7 +39,9 @@ public final class UsersResource {
         final User user = users.insert(body.username(), body.email());
         metrics.userCreated();
         return Response.ok(user)
-                .location(UriBuilder.fromResource(UsersResource.class).path(Long.toString(user.id())).build())
+                .location(UriBuilder.fromResource(UsersResource.class)
+                        .path(Long.toString(user.id()))
+                        .build())
                 .build();
     }
 

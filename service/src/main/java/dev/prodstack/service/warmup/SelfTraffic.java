@@ -1,9 +1,6 @@
 package dev.prodstack.service.warmup;
 
 import dev.prodstack.service.core.Readiness;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The replica's own read-only traffic on loopback, marked with {@link Readiness#WARM_UP_HEADER}: the hot paths
@@ -30,7 +29,8 @@ final class SelfTraffic implements Runnable {
     private final Readiness readiness;
     private final long durationMillis;
     private final int clients;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     SelfTraffic(int port, Readiness readiness, long durationMillis, int clients) {
         this.base = "http://127.0.0.1:" + port;
@@ -65,7 +65,9 @@ final class SelfTraffic implements Runnable {
             Thread.currentThread().interrupt();
         }
         readiness.markWarm();
-        LOG.info("warm-up done: {} requests to itself in {} ms; /health now reports readiness", requests.get(),
+        LOG.info(
+                "warm-up done: {} requests to itself in {} ms; /health now reports readiness",
+                requests.get(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
@@ -73,7 +75,8 @@ final class SelfTraffic implements Runnable {
     private List<String> paths() {
         final Matcher id = FIRST_ID.matcher(get("/users?limit=1"));
         final String user = id.find() ? "/users/" + id.group(1) : "/users/" + Long.MAX_VALUE;
-        return List.of(user, user, user, user, "/users?limit=50", user, user, user, "/users/" + Long.MAX_VALUE, "/health");
+        return List.of(
+                user, user, user, user, "/users?limit=50", user, user, user, "/users/" + Long.MAX_VALUE, "/health");
     }
 
     private String get(String path) {

@@ -8,9 +8,8 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import org.eclipse.jetty.server.Server;
-
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
 
 /**
  * The warm-up a replica gives itself after Jetty starts and before /health says healthy: read-only requests to
@@ -56,7 +55,8 @@ public final class WarmUpFactory {
             @Override
             public void serverStarted(Server server) {
                 final Thread thread = new Thread(
-                        new SelfTraffic(getLocalPort(server), readiness, duration.toMilliseconds(), clients), "warm-up");
+                        new SelfTraffic(getLocalPort(server), readiness, duration.toMilliseconds(), clients),
+                        "warm-up");
                 thread.setDaemon(true);
                 thread.start();
             }

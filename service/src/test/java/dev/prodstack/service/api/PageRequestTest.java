@@ -1,9 +1,9 @@
 package dev.prodstack.service.api;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 /** Paging parameters of GET /users: defaults, bounds, and a 422 naming each bad one. */
 class PageRequestTest {
@@ -21,10 +21,14 @@ class PageRequestTest {
 
     @Test
     void outOfRangeNamesTheParameter() {
-        for (String[] bad : new String[][]{{"0", null}, {"501", null}, {"-1", null}, {"x", null}, {null, "-1"}, {null, "1.5"}}) {
+        for (String[] bad :
+                new String[][] {{"0", null}, {"501", null}, {"-1", null}, {"x", null}, {null, "-1"}, {null, "1.5"}}) {
             assertThatThrownBy(() -> PageRequest.parse(bad[0], bad[1]))
-                    .isInstanceOfSatisfying(InvalidParametersException.class,
-                            e -> assertThat(e.errors()).extracting(ErrorResponse.FieldError::field).hasSize(1));
+                    .isInstanceOfSatisfying(
+                            InvalidParametersException.class,
+                            e -> assertThat(e.errors())
+                                    .extracting(ErrorResponse.FieldError::field)
+                                    .hasSize(1));
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.prodstack.service.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -8,14 +11,10 @@ import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Request bodies: the JSON reading rules (strict) and the field rules (Bean Validation). */
 class UserBodiesTest {
@@ -33,9 +32,21 @@ class UserBodiesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "ab", "a b", "josé", "a/b", "a;b", "a\u0000b", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
+    @ValueSource(
+            strings = {
+                "",
+                "ab",
+                "a b",
+                "josé",
+                "a/b",
+                "a;b",
+                "a\u0000b",
+                "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+            })
     void refusesUsernames(String username) {
-        assertThat(violations(username, "a@example.com")).extracting(v -> v.getPropertyPath().toString()).containsOnly("username");
+        assertThat(violations(username, "a@example.com"))
+                .extracting(v -> v.getPropertyPath().toString())
+                .containsOnly("username");
     }
 
     @ParameterizedTest
@@ -45,9 +56,21 @@ class UserBodiesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "plain", "@example.com", "a@", "a@localhost", "a b@example.com", "a@-x.com", "jösé@example.com"})
+    @ValueSource(
+            strings = {
+                "",
+                "plain",
+                "@example.com",
+                "a@",
+                "a@localhost",
+                "a b@example.com",
+                "a@-x.com",
+                "jösé@example.com"
+            })
     void refusesEmails(String email) {
-        assertThat(violations("abc", email)).extracting(v -> v.getPropertyPath().toString()).containsOnly("email");
+        assertThat(violations("abc", email))
+                .extracting(v -> v.getPropertyPath().toString())
+                .containsOnly("email");
     }
 
     @Test
@@ -62,7 +85,8 @@ class UserBodiesTest {
                 .isInstanceOf(MismatchedInputException.class);
         assertThatThrownBy(() -> MAPPER.readValue("{\"username\":null,\"email\":\"a@example.com\"}", NewUser.class))
                 .isInstanceOf(InvalidNullException.class);
-        assertThatThrownBy(() -> MAPPER.readValue("{\"username\":\"abc\",\"email\":\"a@example.com\",\"x\":1}", NewUser.class))
+        assertThatThrownBy(() ->
+                        MAPPER.readValue("{\"username\":\"abc\",\"email\":\"a@example.com\",\"x\":1}", NewUser.class))
                 .isInstanceOf(UnrecognizedPropertyException.class);
     }
 
@@ -72,6 +96,7 @@ class UserBodiesTest {
         assertThat(patch.username()).isNull();
         assertThat(patch.isEmpty()).isFalse();
         assertThat(MAPPER.readValue("{}", UserPatch.class).isEmpty()).isTrue();
-        assertThatThrownBy(() -> MAPPER.readValue("{\"email\":null}", UserPatch.class)).isInstanceOf(InvalidNullException.class);
+        assertThatThrownBy(() -> MAPPER.readValue("{\"email\":null}", UserPatch.class))
+                .isInstanceOf(InvalidNullException.class);
     }
 }

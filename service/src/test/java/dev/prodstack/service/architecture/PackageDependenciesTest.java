@@ -1,5 +1,9 @@
 package dev.prodstack.service.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -9,10 +13,6 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The service's packages depend one way: the data classes of {@code api} and {@code core} on nothing of ours;
@@ -32,17 +32,32 @@ class PackageDependenciesTest {
 
     @Test
     void dataClassesDependOnNothingOfOurs() {
-        noClasses().that().resideInAnyPackage(ROOT + ".api..", ROOT + ".core..")
-                .should().dependOnClassesThat().resideInAnyPackage(
-                        ROOT + ".auth..", ROOT + ".cache..", ROOT + ".db..", ROOT + ".errors..", ROOT + ".health..",
-                        ROOT + ".http..", ROOT + ".metrics..", ROOT + ".resources..", ROOT + ".warmup..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(ROOT + ".api..", ROOT + ".core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        ROOT + ".auth..",
+                        ROOT + ".cache..",
+                        ROOT + ".db..",
+                        ROOT + ".errors..",
+                        ROOT + ".health..",
+                        ROOT + ".http..",
+                        ROOT + ".metrics..",
+                        ROOT + ".resources..",
+                        ROOT + ".warmup..")
                 .check(CLASSES);
     }
 
     /** One resource per URI shape: shared logic belongs below them, not in another resource. */
     @Test
     void resourcesDoNotCallEachOther() {
-        classes().that().resideInAPackage(ROOT + ".resources").should(useNoOtherResource()).check(CLASSES);
+        classes()
+                .that()
+                .resideInAPackage(ROOT + ".resources")
+                .should(useNoOtherResource())
+                .check(CLASSES);
     }
 
     private static ArchCondition<JavaClass> useNoOtherResource() {

@@ -1,14 +1,13 @@
 package dev.prodstack.service.auth;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The admin token: read from its file (trimmed), compared exactly, only from the Authorization header. */
 class AdminAuthTest {
@@ -50,7 +49,8 @@ class AdminAuthTest {
     void aMissingOrEmptyTokenFileStopsTheStart(@TempDir Path dir) throws Exception {
         final AdminAuthFactory factory = new AdminAuthFactory();
         factory.setTokenFile(dir.resolve("absent").toString());
-        assertThatThrownBy(factory::buildAuthenticator).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(factory::buildAuthenticator)
+                .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("absent");
         factory.setTokenFile(Files.writeString(dir.resolve("empty"), " \n").toString());
         assertThatThrownBy(factory::buildAuthenticator).isInstanceOf(IllegalStateException.class);
@@ -58,6 +58,7 @@ class AdminAuthTest {
 
     @Test
     void noTokenFileMeansReadOnly() {
-        assertThat(new AdminAuthFactory().buildAuthenticator().authenticate("x")).isEmpty();
+        assertThat(new AdminAuthFactory().buildAuthenticator().authenticate("x"))
+                .isEmpty();
     }
 }

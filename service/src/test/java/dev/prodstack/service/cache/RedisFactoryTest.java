@@ -1,11 +1,10 @@
 package dev.prodstack.service.cache;
 
-import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisClientConfig;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisClientConfig;
 
 /** REDIS_URL forms and the timeouts that keep a bad Redis cheap. */
 class RedisFactoryTest {

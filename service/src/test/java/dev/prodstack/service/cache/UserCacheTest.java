@@ -1,23 +1,22 @@
 package dev.prodstack.service.cache;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.codahale.metrics.MetricRegistry;
 import dev.prodstack.service.api.ApiJson;
 import dev.prodstack.service.core.User;
-import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.AppMetrics;
+import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.support.LogCapture;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import io.dropwizard.util.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import redis.clients.jedis.JedisPooled;
-
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Instant;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.JedisPooled;
 
 /**
  * The cache never fails a request: a Redis that refuses or hangs turns into misses, counted errors, one log
@@ -61,7 +60,7 @@ class UserCacheTest {
     void aHangingRedisCostsOneTimeoutThenIsBypassed() throws Exception {
         // Accepts connections and never answers: every read would wait for the 250 ms socket timeout.
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             LogCapture log = new LogCapture(DependencyStatus.class)) {
+                LogCapture log = new LogCapture(DependencyStatus.class)) {
             final UserCache cache = cache("redis://127.0.0.1:" + silent.getLocalPort(), Duration.minutes(1));
             final long first = System.nanoTime();
             assertThat(cache.getJson(1)).isEmpty();
@@ -72,7 +71,9 @@ class UserCacheTest {
             for (int i = 0; i < 20; i++) {
                 assertThat(cache.getJson(i)).isEmpty();
             }
-            assertThat((System.nanoTime() - rest) / 1_000_000).as("20 calls inside the bypass window").isLessThan(200);
+            assertThat((System.nanoTime() - rest) / 1_000_000)
+                    .as("20 calls inside the bypass window")
+                    .isLessThan(200);
             assertThat(metrics.cacheErrors()).isEqualTo(21);
             assertThat(log.messages()).hasSize(1).first().asString().startsWith("dependency cache is unavailable");
         }
@@ -81,6 +82,8 @@ class UserCacheTest {
     @Test
     void parsesInfo() {
         assertThat(UserCache.parseInfo("# Clients\r\nconnected_clients:3\r\n\r\n# Stats\r\nkeyspace_hits:10\r\n"))
-                .containsEntry("connected_clients", "3").containsEntry("keyspace_hits", "10").hasSize(2);
+                .containsEntry("connected_clients", "3")
+                .containsEntry("keyspace_hits", "10")
+                .hasSize(2);
     }
 }

@@ -1,23 +1,23 @@
 package dev.prodstack.service.db;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.db.ManagedDataSource;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DATABASE_PASSWORD_FILE: the password is read from the secret file (trimmed) when the pool is built. */
 class PostgresFactoryTest {
     @Test
     void readsThePasswordFromItsFile(@TempDir Path dir) throws Exception {
         final PostgresFactory factory = new PostgresFactory();
-        factory.setPasswordFile(Files.writeString(dir.resolve("db_password"), "s3cret\n").toString());
+        factory.setPasswordFile(
+                Files.writeString(dir.resolve("db_password"), "s3cret\n").toString());
         final ManagedDataSource dataSource = factory.build(new MetricRegistry(), "test");
         assertThat(factory.getPassword()).isEqualTo("s3cret");
         dataSource.stop();
@@ -36,6 +36,7 @@ class PostgresFactoryTest {
         final PostgresFactory factory = new PostgresFactory();
         factory.setPasswordFile(dir.resolve("missing").toString());
         assertThatThrownBy(() -> factory.build(new MetricRegistry(), "test"))
-                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("missing");
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("missing");
     }
 }

@@ -1,8 +1,8 @@
 package dev.prodstack.service.http;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 /** Which incoming request ids are echoed, and which are replaced by a fresh UUID. */
 class RequestIdsTest {
@@ -15,8 +15,10 @@ class RequestIdsTest {
 
     @Test
     void replacesEverythingElse() {
-        for (String bad : new String[]{null, "", "x".repeat(129), "a b", "a\r\nSet-Cookie: x", "<script>", "ünï"}) {
-            assertThat(RequestIds.resolve(bad)).isNotEqualTo(bad).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        for (String bad : new String[] {null, "", "x".repeat(129), "a b", "a\r\nSet-Cookie: x", "<script>", "ünï"}) {
+            assertThat(RequestIds.resolve(bad))
+                    .isNotEqualTo(bad)
+                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         }
     }
 }

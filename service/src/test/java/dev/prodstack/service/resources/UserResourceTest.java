@@ -1,8 +1,17 @@
 package dev.prodstack.service.resources;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.reset;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.prodstack.service.auth.AdminAuthFactory;
 import dev.prodstack.service.auth.Admin;
+import dev.prodstack.service.auth.AdminAuthFactory;
 import dev.prodstack.service.cache.UserCache;
 import dev.prodstack.service.core.User;
 import dev.prodstack.service.db.UserDao;
@@ -14,26 +23,16 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.reset;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** UserResource alone: cache-aside reads (X-Cache), token-protected writes and cache invalidation. */
 @ExtendWith(DropwizardExtensionsSupport.class)
@@ -81,7 +80,9 @@ class UserResourceTest {
             assertThat(response.getStatus()).isEqualTo(200);
             assertThat(response.getHeaderString("X-Cache")).isEqualTo("HIT");
             assertThat(response.getMediaType().toString()).isEqualTo("application/json");
-            assertThat(response.readEntity(String.class)).as("the cached JSON, sent as it is").isEqualTo("{\"id\":3,\"username\":\"grace\"}");
+            assertThat(response.readEntity(String.class))
+                    .as("the cached JSON, sent as it is")
+                    .isEqualTo("{\"id\":3,\"username\":\"grace\"}");
             verify(DAO, never()).findById(anyLong());
         }
 
@@ -91,7 +92,8 @@ class UserResourceTest {
             when(DAO.findById(3)).thenReturn(Optional.of(USER));
             final Response response = request("/users/3", null).get();
             assertThat(response.getHeaderString("X-Cache")).isEqualTo("MISS");
-            assertThat(response.readEntity(JsonNode.class).get("username").asText()).isEqualTo("grace");
+            assertThat(response.readEntity(JsonNode.class).get("username").asText())
+                    .isEqualTo("grace");
             verify(CACHE).put(USER);
         }
 
@@ -99,10 +101,11 @@ class UserResourceTest {
         void unknownAndMalformedIdsAre404() {
             when(CACHE.getJson(anyLong())).thenReturn(Optional.empty());
             when(DAO.findById(anyLong())).thenReturn(Optional.empty());
-            for (String id : new String[]{"4", "abc", "-1", "99999999999999999999"}) {
+            for (String id : new String[] {"4", "abc", "-1", "99999999999999999999"}) {
                 final Response response = request("/users/" + id, null).get();
                 assertThat(response.getStatus()).as(id).isEqualTo(404);
-                assertThat(response.readEntity(JsonNode.class).get("code").asInt()).isEqualTo(404);
+                assertThat(response.readEntity(JsonNode.class).get("code").asInt())
+                        .isEqualTo(404);
             }
         }
     }
@@ -113,11 +116,14 @@ class UserResourceTest {
 
         @Test
         void needTheRightBearerToken() {
-            for (String authorization : new String[]{null, "Bearer wrong", "Basic " + TOKEN, "Bearer", TOKEN}) {
+            for (String authorization : new String[] {null, "Bearer wrong", "Basic " + TOKEN, "Bearer", TOKEN}) {
                 final Response response = request("/users/3", authorization).put(Entity.json(BODY));
-                assertThat(response.getStatus()).as(String.valueOf(authorization)).isEqualTo(401);
+                assertThat(response.getStatus())
+                        .as(String.valueOf(authorization))
+                        .isEqualTo(401);
                 assertThat(response.getHeaderString("WWW-Authenticate")).isEqualTo("Bearer realm=\"prodstack\"");
-                assertThat(response.readEntity(JsonNode.class).get("code").asInt()).isEqualTo(401);
+                assertThat(response.readEntity(JsonNode.class).get("code").asInt())
+                        .isEqualTo(401);
             }
             verify(DAO, never()).replace(anyLong(), any(), any());
         }
@@ -149,9 +155,11 @@ class UserResourceTest {
         @Test
         void deleteIs204OrA404() {
             when(DAO.delete(3)).thenReturn(1);
-            assertThat(request("/users/3", "Bearer " + TOKEN).delete().getStatus()).isEqualTo(204);
+            assertThat(request("/users/3", "Bearer " + TOKEN).delete().getStatus())
+                    .isEqualTo(204);
             verify(CACHE).evict(3);
-            assertThat(request("/users/4", "Bearer " + TOKEN).delete().getStatus()).isEqualTo(404);
+            assertThat(request("/users/4", "Bearer " + TOKEN).delete().getStatus())
+                    .isEqualTo(404);
         }
 
         @Test

@@ -2,7 +2,6 @@ package dev.prodstack.service.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,8 +50,13 @@ public final class Http {
 
     /** Any method, body and headers (name, value pairs). A null body sends none. */
     public Response send(String method, String path, String body, String... headers) {
-        return sendPublisher(method, path, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8), headers);
+        return sendPublisher(
+                method,
+                path,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8),
+                headers);
     }
 
     public Response sendPublisher(String method, String path, HttpRequest.BodyPublisher body, String... headers) {

@@ -3,9 +3,8 @@ package dev.prodstack.service.support;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import org.slf4j.LoggerFactory;
-
 import java.util.List;
+import org.slf4j.LoggerFactory;
 
 /** Collects what one logger writes, to count log lines in a test. */
 public final class LogCapture implements AutoCloseable {

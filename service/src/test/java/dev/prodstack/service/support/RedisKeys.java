@@ -1,15 +1,13 @@
 package dev.prodstack.service.support;
 
 import java.net.URI;
-
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /** Deletes the keys under one prefix (a run's cache namespace), leaving every other key on the server alone. */
 final class RedisKeys {
-    private RedisKeys() {
-    }
+    private RedisKeys() {}
 
     static void delete(String redisUrl, String prefix) {
         try (Jedis redis = new Jedis(URI.create(redisUrl))) {

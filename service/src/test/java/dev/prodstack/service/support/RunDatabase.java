@@ -22,8 +22,7 @@ final class RunDatabase {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss");
     private static final int ABANDONED_AFTER_HOURS = 6;
 
-    private RunDatabase() {
-    }
+    private RunDatabase() {}
 
     /** The JDBC URL to test against: {@code explicit} if given, else a new database on {@code serverUrl}. */
     static String url(String serverUrl, String user, String explicit) {
@@ -34,7 +33,7 @@ final class RunDatabase {
         final String name = PREFIX + LocalDateTime.now(ZoneOffset.UTC).format(STAMP) + "_"
                 + UUID.randomUUID().toString().substring(0, 8);
         try (Connection admin = DriverManager.getConnection(serverUrl, user, "");
-             Statement statement = admin.createStatement()) {
+                Statement statement = admin.createStatement()) {
             dropAbandoned(statement);
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
@@ -47,10 +46,13 @@ final class RunDatabase {
     }
 
     private static void dropAbandoned(Statement statement) throws SQLException {
-        final String cutoff = PREFIX + LocalDateTime.now(ZoneOffset.UTC).minusHours(ABANDONED_AFTER_HOURS).format(STAMP);
+        final String cutoff = PREFIX
+                + LocalDateTime.now(ZoneOffset.UTC)
+                        .minusHours(ABANDONED_AFTER_HOURS)
+                        .format(STAMP);
         final List<String> abandoned = new ArrayList<>();
-        try (ResultSet names = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '"
-                + PREFIX + "%' AND datname < '" + cutoff + "'")) {
+        try (ResultSet names = statement.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + PREFIX
+                + "%' AND datname < '" + cutoff + "'")) {
             while (names.next()) {
                 abandoned.add(names.getString(1));
             }
@@ -62,7 +64,7 @@ final class RunDatabase {
 
     private static void drop(String serverUrl, String user, String name) {
         try (Connection admin = DriverManager.getConnection(serverUrl, user, "");
-             Statement statement = admin.createStatement()) {
+                Statement statement = admin.createStatement()) {
             // FORCE: the apps' pools may still hold connections while the JVM shuts down.
             statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {

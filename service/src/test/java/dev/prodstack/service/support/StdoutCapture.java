@@ -15,8 +15,7 @@ public final class StdoutCapture {
         void run() throws Exception;
     }
 
-    private StdoutCapture() {
-    }
+    private StdoutCapture() {}
 
     public static List<String> linesDuring(Block block) throws Exception {
         final ByteArrayOutputStream captured = new ByteArrayOutputStream();

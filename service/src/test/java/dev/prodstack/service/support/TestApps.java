@@ -4,23 +4,21 @@ import dev.prodstack.service.ProdstackApplication;
 import dev.prodstack.service.ProdstackConfiguration;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /** The whole service on random ports, against the test Postgres and Redis unless told otherwise. */
 public final class TestApps {
-    private TestApps() {
-    }
+    private TestApps() {}
 
     public static DropwizardAppExtension<ProdstackConfiguration> app(ConfigOverride... extra) {
         return withServices(TestServices.DATABASE_URL, TestServices.REDIS_URL, extra);
     }
 
-    public static DropwizardAppExtension<ProdstackConfiguration> withServices(String databaseUrl, String redisUrl,
-                                                                             ConfigOverride... extra) {
-        return new DropwizardAppExtension<>(ProdstackApplication.class, TestServices.CONFIG,
-                overrides(databaseUrl, redisUrl, extra));
+    public static DropwizardAppExtension<ProdstackConfiguration> withServices(
+            String databaseUrl, String redisUrl, ConfigOverride... extra) {
+        return new DropwizardAppExtension<>(
+                ProdstackApplication.class, TestServices.CONFIG, overrides(databaseUrl, redisUrl, extra));
     }
 
     /** Random ports, the given services, the test token file and a per-run cache key prefix. */

@@ -7,15 +7,14 @@ import dev.prodstack.service.errors.InvalidParametersExceptionMapper;
 import dev.prodstack.service.errors.JsonExceptionMapper;
 import dev.prodstack.service.errors.ValidationExceptionMapper;
 import dev.prodstack.service.errors.WebApplicationExceptionMapper;
-import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.AppMetrics;
+import dev.prodstack.service.metrics.DependencyStatus;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.testing.junit5.ResourceExtension;
 
 /** A ResourceExtension set up like the application: its JSON rules and its exception mappers only. */
 public final class TestResources {
-    private TestResources() {
-    }
+    private TestResources() {}
 
     public static ResourceExtension.Builder builder() {
         return ResourceExtension.builder()

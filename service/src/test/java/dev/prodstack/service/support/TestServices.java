@@ -5,7 +5,6 @@ import dev.prodstack.service.ProdstackConfiguration;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.util.JarLocation;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,30 +27,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TestServices {
     /** The server (and a database on it to connect to) where each run creates its own database. */
-    public static final String SERVER_URL = setting("PRODSTACK_TEST_POSTGRES_URL", "prodstack.test.postgres.url",
-            "jdbc:postgresql://127.0.0.1:5432/test");
-    public static final String DATABASE_USER = setting("PRODSTACK_TEST_DATABASE_USER", "prodstack.test.database.user", "postgres");
-    public static final String REDIS_URL = setting("PRODSTACK_TEST_REDIS_URL", "prodstack.test.redis.url", "redis://127.0.0.1:6379");
+    public static final String SERVER_URL = setting(
+            "PRODSTACK_TEST_POSTGRES_URL", "prodstack.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+
+    public static final String DATABASE_USER =
+            setting("PRODSTACK_TEST_DATABASE_USER", "prodstack.test.database.user", "postgres");
+    public static final String REDIS_URL =
+            setting("PRODSTACK_TEST_REDIS_URL", "prodstack.test.redis.url", "redis://127.0.0.1:6379");
     /** Per JVM run, so cache entries of an earlier run (or another suite on the same Redis) are never seen. */
     public static final String KEY_PREFIX = "prodstack-test:" + UUID.randomUUID() + ":user:";
-    public static final String DATABASE_URL = RunDatabase.url(SERVER_URL, DATABASE_USER,
-            setting("PRODSTACK_TEST_DATABASE_URL", "prodstack.test.database.url", ""));
+
+    public static final String DATABASE_URL = RunDatabase.url(
+            SERVER_URL, DATABASE_USER, setting("PRODSTACK_TEST_DATABASE_URL", "prodstack.test.database.url", ""));
     /** The service's real config file: the tests exercise what production runs, with overrides on top. */
     public static final String CONFIG = Path.of("config.yml").toAbsolutePath().toString();
     /** A port nothing listens on: connections are refused at once. */
     public static final String CLOSED_DATABASE_URL = "jdbc:postgresql://127.0.0.1:1/test";
+
     public static final String CLOSED_REDIS_URL = "redis://127.0.0.1:1";
     public static final String ADMIN_TOKEN = "it-admin-token-" + UUID.randomUUID();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> RedisKeys.delete(REDIS_URL, KEY_PREFIX), "drop-run-cache-keys"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(() -> RedisKeys.delete(REDIS_URL, KEY_PREFIX), "drop-run-cache-keys"));
     }
 
     private static final AtomicBoolean MIGRATED = new AtomicBoolean();
     private static Path tokenFile;
 
-    private TestServices() {
-    }
+    private TestServices() {}
 
     /** The admin token in a file, with a trailing newline the service must trim. */
     public static synchronized String tokenFile() {
@@ -82,8 +86,9 @@ public final class TestServices {
             final String previousUrl = System.setProperty("dw.database.url", DATABASE_URL);
             final String previousUser = System.setProperty("dw.database.user", DATABASE_USER);
             try {
-                final Optional<Throwable> failure = new Cli(new JarLocation(ProdstackApplication.class), bootstrap,
-                        System.out, System.err).run("db", "migrate", CONFIG);
+                final Optional<Throwable> failure = new Cli(
+                                new JarLocation(ProdstackApplication.class), bootstrap, System.out, System.err)
+                        .run("db", "migrate", CONFIG);
                 if (failure.isPresent()) {
                     throw new IllegalStateException("db migrate failed against " + DATABASE_URL, failure.get());
                 }
@@ -117,8 +122,9 @@ public final class TestServices {
     }
 
     private static long queryLong(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement();
-             var result = statement.executeQuery(sql)) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement();
+                var result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         } catch (SQLException e) {
@@ -127,7 +133,8 @@ public final class TestServices {
     }
 
     public static void execute(String sql) {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect();
+                Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
