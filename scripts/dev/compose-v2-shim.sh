@@ -3,15 +3,16 @@
 # so that the `docker compose` code path of scripts/lib/compose.sh runs on a machine that has
 # only v1. It is a test device, not Compose v2: see "What the shim proves" in scripts/README.md.
 set -euo pipefail
-# shellcheck source=scripts/lib/log.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/log.sh"
+# The compose layer's own v2 probe (_compose_v2_version), for --unless-v2.
+# shellcheck source=scripts/lib/compose.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/compose.sh"
 
 SHIM_VERSION=v2.99.0-prodstack-shim
 MARKER='prodstack compose-v2-shim'
 
 usage() {
     cat <<USAGE
-Usage: $(basename "$0") <install|uninstall|status> [--dir DIR] [--v1 PATH] [--dry-run]
+Usage: $(basename "$0") <install|uninstall|status> [--dir DIR] [--v1 PATH] [--unless-v2] [--dry-run]
 
   install     writes DIR/docker-compose, a Docker CLI plugin: \`docker compose ARGS\` then runs
               docker-compose v1 with ARGS. It answers the CLI's plugin metadata call (version
@@ -23,6 +24,7 @@ Usage: $(basename "$0") <install|uninstall|status> [--dir DIR] [--v1 PATH] [--dr
 
   --dir DIR   plugin directory (default \$DOCKER_CONFIG/cli-plugins, or ~/.docker/cli-plugins)
   --v1 PATH   the docker-compose v1 executable to forward to (default: the one on PATH)
+  --unless-v2 install: do nothing when a real Compose v2 answers (scripts/lib/compose.sh's probe)
   --dry-run   print what would be written, change nothing
   -h, --help  this help
 
@@ -34,11 +36,13 @@ USAGE
 command=''
 dir="${DOCKER_CONFIG:-$HOME/.docker}/cli-plugins"
 v1=''
+unless_v2=false
 while [[ $# -gt 0 ]]; do
     case "$1" in
         install|uninstall|status) [[ -z "$command" ]] || usage_error "only one command"; command=$1 ;;
         --dir) [[ -n "${2:-}" ]] || usage_error "--dir needs a directory"; dir=$2; shift ;;
         --v1) [[ -n "${2:-}" ]] || usage_error "--v1 needs a path"; v1=$2; shift ;;
+        --unless-v2) unless_v2=true ;;
         --dry-run) DRY_RUN=true ;;
         -h|--help) usage; exit 0 ;;
         *) usage_error "unexpected argument: $1" ;;
@@ -89,6 +93,13 @@ PLUGIN
 is_shim() { [[ -f "$plugin" ]] && grep -q "$MARKER" "$plugin"; }
 
 cmd_install() {
+    local real
+    # Asked as the CLI would with DIR in use; an answer of this shim (here or elsewhere) is not v2.
+    if [[ "$unless_v2" == true ]] && real="$(DOCKER_CONFIG="$(dirname "$dir")" _compose_v2_version)" \
+            && [[ -n "$real" && "${real#v}" != "${SHIM_VERSION#v}" ]]; then
+        ok "Compose v2 answers (${real#v}): no shim needed"
+        return 0
+    fi
     if [[ -z "$v1" ]]; then
         v1="$(command -v docker-compose || true)"
         [[ -n "$v1" ]] || die "docker-compose (v1) not found on PATH: the shim forwards to it (Debian: apt-get install docker-compose)"
