@@ -28,6 +28,7 @@ import dev.prodstack.service.metrics.AppMetrics;
 import dev.prodstack.service.metrics.DependencyStatus;
 import dev.prodstack.service.metrics.PrometheusExporter;
 import dev.prodstack.service.resources.CacheStatsResource;
+import dev.prodstack.service.resources.CachedUserReadFilter;
 import dev.prodstack.service.resources.DocsResource;
 import dev.prodstack.service.resources.HealthResource;
 import dev.prodstack.service.resources.MetricsResource;
@@ -140,6 +141,7 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
                 environment,
                 "body-size-limit",
                 new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
+        addFilter(environment, "cached-user-read", new CachedUserReadFilter(cache));
 
         config.getAuth().register(environment.jersey());
         environment.jersey().register(new PathParametersFilter());

@@ -3,6 +3,7 @@ package dev.prodstack.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.prodstack.service.resources.UserResource;
 import dev.prodstack.service.support.Http;
 import dev.prodstack.service.support.Http.Response;
 import dev.prodstack.service.support.TestApps;
@@ -124,6 +125,42 @@ class UsersApiIT {
             assertThat(first.header("X-Cache")).isEqualTo("MISS");
             assertThat(second.header("X-Cache")).isEqualTo("HIT");
             assertThat(second.json()).isEqualTo(first.json());
+        }
+
+        /**
+         * A hit of the plain form is answered by CachedUserReadFilter before Jersey; any other Accept header still
+         * goes through UserResource. Both must be the same answer, byte for byte but for Date and X-Request-ID.
+         */
+        @Test
+        void aHitAnsweredBeforeJerseyIsTheAnswerJerseyGives() {
+            final long id = create("hamilton").id();
+            assertThat(http.get("/users/" + id).header("X-Cache")).isEqualTo("MISS");
+            final com.codahale.metrics.Timer resource =
+                    APP.getEnvironment().metrics().timer(UserResource.class.getName() + ".get");
+            final long before = resource.getCount();
+            final Http.RawResponse fast = rawGet(id, "");
+            final long afterFast = resource.getCount();
+            final Http.RawResponse jersey = rawGet(id, "Accept: application/json;q=1\r\n");
+            assertThat(afterFast).as("the plain hit skipped Jersey").isEqualTo(before);
+            assertThat(resource.getCount())
+                    .as("the other form went through Jersey")
+                    .isEqualTo(before + 1);
+            assertThat(fast.status()).isEqualTo(200);
+            assertThat(fast.header("X-Cache")).isEqualTo("HIT");
+            assertThat(jersey.header("X-Cache")).isEqualTo("HIT");
+            assertThat(fast.body()).isEqualTo(jersey.body());
+            assertThat(perRequestHeadersBlanked(fast.head())).isEqualTo(perRequestHeadersBlanked(jersey.head()));
+        }
+
+        private Http.RawResponse rawGet(long id, String extraHeaders) {
+            return Http.raw(
+                    APP.getLocalPort(),
+                    "GET /users/" + id + " HTTP/1.1\r\nHost: localhost\r\n" + extraHeaders
+                            + "Connection: close\r\n\r\n");
+        }
+
+        private static String perRequestHeadersBlanked(String head) {
+            return head.replaceAll("(?m)^(Date|X-Request-ID): .*$", "$1: -");
         }
 
         @Test

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.prodstack.service.core.User;
 import dev.prodstack.service.metrics.AppMetrics;
 import dev.prodstack.service.metrics.DependencyStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -54,12 +56,14 @@ public final class UserCache {
     }
 
     /**
-     * The cached user as the JSON the API sends (written by {@link #put} with the API's own mapper), or empty on a
-     * miss or when Redis is unavailable (the caller reads Postgres). A hit is sent as it is, without a parse and a
-     * new serialization; an entry that is not one of ours for this id is dropped and counts as a miss.
+     * The cached user as the UTF-8 JSON the API sends (written by {@link #put} with the API's own mapper), or empty
+     * on a miss or when Redis is unavailable (the caller reads Postgres). A hit is sent as these bytes, without a
+     * decode, a parse or a new serialization; an entry that is not one of ours for this id is dropped and counts
+     * as a miss.
      */
-    public Optional<String> getJson(long id) {
-        final Optional<String> json = call("get", client -> client.get(key(id))).filter(value -> isEntryFor(id, value));
+    public Optional<byte[]> getJson(long id) {
+        final Optional<byte[]> json = call("get", client -> client.get(key(id).getBytes(StandardCharsets.UTF_8)))
+                .filter(value -> isEntryFor(id, value));
         if (json.isPresent()) {
             metrics.cacheHit();
         } else {
@@ -173,8 +177,9 @@ public final class UserCache {
     }
 
     /** Our entries start with the id (User's first field); anything else was written by something else. */
-    private boolean isEntryFor(long id, String json) {
-        if (json.startsWith("{\"id\":" + id + ",")) {
+    private boolean isEntryFor(long id, byte[] json) {
+        final byte[] start = ("{\"id\":" + id + ",").getBytes(StandardCharsets.US_ASCII);
+        if (json.length > start.length && Arrays.equals(json, 0, start.length, start, 0, start.length)) {
             return true;
         }
         LOG.warn("discarding unreadable cache entry for user {}", id);

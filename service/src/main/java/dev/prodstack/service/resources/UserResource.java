@@ -10,6 +10,7 @@ import dev.prodstack.service.core.User;
 import dev.prodstack.service.db.UserDao;
 import dev.prodstack.service.errors.ErrorResponses;
 import io.dropwizard.auth.Auth;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +23,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -45,10 +47,12 @@ public final class UserResource {
         this.cache = cache;
     }
 
+    /** A hit of the plain form is answered by {@link CachedUserReadFilter} before Jersey; this serves the rest. */
     @GET
     @Timed
-    public Response get(@PathParam("id") long id) {
-        final Optional<String> cached = cache.getJson(id);
+    public Response get(@PathParam("id") long id, @Context HttpServletRequest request) {
+        final boolean asked = request != null && request.getAttribute(CachedUserReadFilter.CACHE_MISSED) != null;
+        final Optional<byte[]> cached = asked ? Optional.empty() : cache.getJson(id);
         if (cached.isPresent()) {
             return Response.ok(cached.get(), MediaType.APPLICATION_JSON_TYPE)
                     .header(CACHE_HEADER, "HIT")

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -75,7 +76,8 @@ class UserResourceTest {
     class Get {
         @Test
         void aCachedUserIsAHit() {
-            when(CACHE.getJson(3)).thenReturn(Optional.of("{\"id\":3,\"username\":\"grace\"}"));
+            when(CACHE.getJson(3))
+                    .thenReturn(Optional.of("{\"id\":3,\"username\":\"grace\"}".getBytes(StandardCharsets.UTF_8)));
             final Response response = request("/users/3", null).get();
             assertThat(response.getStatus()).isEqualTo(200);
             assertThat(response.getHeaderString("X-Cache")).isEqualTo("HIT");
