@@ -103,6 +103,27 @@ class PrometheusTargetsIT extends AbstractAcceptanceTest {
                         .isNotEmpty());
     }
 
+    /**
+     * The image sets the heap to 15 % of the container's limit. With MaxRAMPercentage alone the JVM keeps its
+     * default 126 MiB maximum under a 512 MB limit (about 25 %), and the RSS grows with it.
+     */
+    @Test
+    void the_api_heap_is_the_share_of_its_memory_limit_the_image_sets() {
+        String share = "sum by (instance) (jvm_memory_max_bytes{job=\"api\",area=\"heap\"})"
+                + " / sum by (instance) (prodstack_container_memory_limit_bytes{job=\"api\"})";
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    JsonNode replicas = prometheus.query(share);
+                    assertThat(replicas.size()).as(share).isPositive();
+                    for (JsonNode replica : replicas) {
+                        assertThat(replica.path("value").path(1).asDouble())
+                                .as("heap maximum / memory limit of %s", replica.path("metric"))
+                                .isBetween(0.12, 0.16);
+                    }
+                });
+    }
+
     @Test
     void latency_histogram_has_the_agreed_buckets() {
         await().atMost(Duration.ofSeconds(60))
