@@ -48,6 +48,8 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import java.util.EnumSet;
 import java.util.List;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.jdbi.v3.core.Jdbi;
@@ -141,7 +143,6 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
                 environment,
                 "body-size-limit",
                 new BodySizeLimitFilter(config.getMaxRequestBodySize().toBytes()));
-        addFilter(environment, "cached-user-read", new CachedUserReadFilter(cache));
 
         config.getAuth().register(environment.jersey());
         environment.jersey().register(new PathParametersFilter());
@@ -166,6 +167,10 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         environment
                 .lifecycle()
                 .addEventListener(new ServerEvents(new JsonErrorHandler(environment.getObjectMapper()), version));
+        environment
+                .lifecycle()
+                .addEventListener(new LastFilter(
+                        environment.getApplicationContext(), "cached-user-read", new CachedUserReadFilter(cache)));
     }
 
     /** In declaration order, ahead of Dropwizard's own filters (added later, when the server is built). */
@@ -174,6 +179,21 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
                 .servlets()
                 .addFilter(name, filter)
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    }
+
+    /**
+     * Adds a filter behind Dropwizard's own (allowed methods, and the thread names that log lines carry), which it
+     * adds only when it builds the server, after run(): the last filter before Jersey.
+     */
+    private record LastFilter(ServletContextHandler context, String name, Filter filter) implements LifeCycle.Listener {
+        @Override
+        public void lifeCycleStarting(LifeCycle event) {
+            if (event instanceof Server) {
+                final FilterHolder holder = new FilterHolder(filter);
+                holder.setName(name);
+                context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+            }
+        }
     }
 
     /** Installs the JSON error handler on the server and logs start and stop, which Jetty does only tersely. */
