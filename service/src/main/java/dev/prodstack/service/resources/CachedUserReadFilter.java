@@ -17,9 +17,9 @@ import java.util.Optional;
  * through Jersey: the same status, headers and bytes as {@link UserResource#get}, without Jersey's matching,
  * injection and entity-provider machinery, which was a third of the CPU of a cached read (JFR, scripts/bench.sh).
  * It is the last filter (ProdstackApplication adds it behind Dropwizard's), so a hit has its request id, metrics
- * and thread name like any request. Only the plain form takes this path: GET, a canonical decimal id, and an Accept header that is absent, *&#47;*
- * or application/json. Everything else (misses, HEAD, odd ids, other media types) goes to Jersey unchanged, and
- * a miss tells {@link UserResource} that Redis was already asked.
+ * and thread name like any request. Only the plain form takes this path: GET, a canonical decimal id, and an
+ * Accept header that is absent, *&#47;* or application/json. Everything else (misses, HEAD, odd ids, other media
+ * types) goes to Jersey unchanged, and a miss tells {@link UserResource} that Redis was already asked.
  */
 public final class CachedUserReadFilter implements Filter {
     /** Request attribute: this filter asked the cache for the user and it had none. */
