@@ -94,15 +94,9 @@ class LogStoreOutageIT extends AbstractAcceptanceTest {
         }
 
         stack.waitHealthy(Duration.ofMinutes(3));
-        Map<String, Object> nginxLines = lines(run, "proxy");
-        Map<String, Object> apiLines = Map.of(
-                "bool",
-                Map.of(
-                        "filter",
-                        List.of(
-                                Map.of("prefix", Map.of("request_id", run + "-")),
-                                Map.of("term", Map.of("service", "api")),
-                                Map.of("term", Map.of("log_type", "access")))));
+        Map<String, Object> runIds = Map.of("prefix", Map.of("request_id", run + "-"));
+        Map<String, Object> nginxLines = linesOf("proxy", runIds);
+        Map<String, Object> apiLines = linesOf("api", runIds, ACCESS_LINES);
         long restarted = System.nanoTime();
         await("every request's nginx and api line in the store")
                 .atMost(Duration.ofSeconds(120))
@@ -120,35 +114,23 @@ class LogStoreOutageIT extends AbstractAcceptanceTest {
                 "LogStoreOutageIT: all %d + %d lines in the store %d s after it was healthy again%n",
                 sent.size(), sent.size(), (System.nanoTime() - restarted) / 1_000_000_000);
         List<String> windowIds = List.copyOf(sentWhileDown);
-        assertThat(store.count(Map.of(
-                        "bool",
-                        Map.of(
-                                "filter",
-                                List.of(
-                                        Map.of("terms", Map.of("request_id", windowIds)),
-                                        Map.of("term", Map.of("service", "proxy")))))))
+        Map<String, Object> windowFilter = Map.of("terms", Map.of("request_id", windowIds));
+        assertThat(store.count(linesOf("proxy", windowFilter)))
                 .as("nginx lines written while the store was down")
                 .isEqualTo(windowIds.size());
-        assertThat(store.count(Map.of(
-                        "bool",
-                        Map.of(
-                                "filter",
-                                List.of(
-                                        Map.of("terms", Map.of("request_id", windowIds)),
-                                        Map.of("term", Map.of("service", "api")),
-                                        Map.of("term", Map.of("log_type", "access")))))))
+        assertThat(store.count(linesOf("api", windowFilter, ACCESS_LINES)))
                 .as("api access lines written while the store was down")
                 .isEqualTo(windowIds.size());
     }
 
-    private static Map<String, Object> lines(String run, String service) {
-        return Map.of(
-                "bool",
-                Map.of(
-                        "filter",
-                        List.of(
-                                Map.of("prefix", Map.of("request_id", run + "-")),
-                                Map.of("term", Map.of("service", service)))));
+    private static final Map<String, Object> ACCESS_LINES = Map.of("term", Map.of("log_type", "access"));
+
+    /** An OpenSearch query for one service's lines that match every filter (a bool query of filters). */
+    @SafeVarargs
+    private static Map<String, Object> linesOf(String service, Map<String, Object>... filters) {
+        List<Map<String, Object>> all = new ArrayList<>(List.of(filters));
+        all.add(Map.of("term", Map.of("service", service)));
+        return Map.of("bool", Map.of("filter", all));
     }
 
     private static Response timed(java.util.function.Supplier<Response> request, AtomicLong slowestMs) {
