@@ -203,11 +203,6 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
             if (event instanceof Server server) {
                 // Dropwizard sets Jetty's HTML ErrorHandler when it builds the server, after run(): replace it here.
                 server.setErrorHandler(errorHandler);
-                // logback-access dumps its status as plain text on stdout at start (a false version-mismatch
-                // warning in 2.0.9): keep stdout pure JSON lines.
-                if (server.getRequestLog() instanceof ch.qos.logback.access.jetty.RequestLogImpl requestLog) {
-                    requestLog.setQuiet(true);
-                }
             }
         }
 

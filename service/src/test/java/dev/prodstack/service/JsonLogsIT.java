@@ -63,5 +63,9 @@ class JsonLogsIT {
         assertThat(access.path("requestTime").isNumber()).isTrue();
         assertThat(access.path("remoteAddress").asText()).isEqualTo("127.0.0.1");
         assertThat(access.path("userAgent").asText()).isEqualTo("json-logs-it");
+        assertThat(access.path("protocol").asText()).isEqualTo("HTTP/1.1");
+        assertThat(access.path("contentLength").asLong()).isPositive();
+        assertThat(access.path("timestamp").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
+        assertThat(access.path("service").asText()).isEqualTo("prodstack-service");
     }
 }

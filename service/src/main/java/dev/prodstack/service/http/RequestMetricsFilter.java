@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class RequestMetricsFilter implements Filter {
     public static final String ROUTE_ATTRIBUTE = "prodstack.route";
-    /** Request attribute on warm-up requests; {@link WarmUpAccessFilterFactory} keeps them out of the access log. */
+    /** Request attribute on warm-up requests; {@link JsonRequestLog} keeps them out of the access log. */
     public static final String WARM_UP_ATTRIBUTE = "prodstack.warm_up";
 
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
