@@ -26,12 +26,13 @@ function ratio(wn, tn, wd, td,    r, list) {
 function fmt(format, value) { return value == "" ? "na" : sprintf(format, value) }
 
 FNR == 1 { file++ }
-file == 1 { meta[$1] = $2; next }
+# Keys a repeated measurement writes once per sample (the cold replica): their median is the figure.
+file == 1 { if ($1 in meta && $1 ~ /^start_to_/) meta[$1] = meta[$1] " " $2; else meta[$1] = $2; next }
 FNR == 1 { next }
 {
     round = $1; w = $2; t = $3
     if ($15 + 0 > rss_max && t != "limit") rss_max = $15 + 0
-    if (round == "cold") { cold_rps = $7; cold_p99 = $9; cold_errors = $12 " (" $17 ")"; next }
+    if (round == "cold") { cold_rps = cold_rps " " $7; cold_p99 = cold_p99 " " $9; cold_errors += $12; ncold++; next }
     if (round !~ /^[0-9]+$/) next
     rounds[round] = 1
     if (!((w, t) in seen)) { seen[w, t] = 1; order[++rows] = w SUBSEP t }
@@ -70,10 +71,11 @@ END {
             k[1] == "get-user" ? "   edge/limit " fmt("%.3f", ratio(k[1], "edge", "limit", "limit")) : ""
     }
     steady = median(l_rps["get-user", "direct"])
-    cold_ratio = (cold_rps != "" && steady > 0) ? cold_rps / steady : ""
+    cold_ratio = (cold_rps != "" && steady > 0) ? median(cold_rps) / steady : ""
+    healthy_s = meta["start_to_healthy_s"] == "" ? "" : median(meta["start_to_healthy_s"])
     if (cold_rps != "")
-        printf "\ncold replica: healthy %ss after container start (/health answered a 0.25 s poll after %ss); first seconds %.0f req/s (p99 %.1f ms, errors %s) vs steady %.0f req/s\n",
-            meta["start_to_healthy_s"], meta["start_to_ready_s"], cold_rps, cold_p99, cold_errors, steady
+        printf "\ncold replica, median of %d restart(s): healthy %.1fs after container start (each:%s; /health answered a 0.25 s poll after%s s); first seconds %.0f req/s (each:%s; p99 ms:%s; errors %d) vs steady %.0f req/s\n",
+            ncold, healthy_s, " " meta["start_to_healthy_s"], " " meta["start_to_ready_s"], median(cold_rps), cold_rps, cold_p99, cold_errors, steady
 
     if (dat != "") {
         # Row 0 is nginx's limit (both columns), then one row per api workload.
@@ -93,6 +95,6 @@ END {
     printf "\nbench: edge_vs_limit=%s edge_vs_direct=%s edge_p99_ms=%s mixed_errors=%s cold_first10s_vs_steady=%s start_to_healthy_s=%s image_mb=%s rss_mb=%s\n",
         fmt("%.2f", ratio("get-user", "edge", "limit", "limit")), fmt("%.2f", ratio("get-user", "edge", "get-user", "direct")),
         fmt("%.0f", median(l_p99["get-user", "edge"])), fmt("%d", mixed), fmt("%.2f", cold_ratio),
-        meta["start_to_healthy_s"] == "" ? "na" : meta["start_to_healthy_s"], meta["image_mb"] == "" ? "na" : meta["image_mb"],
+        fmt("%.1f", healthy_s), meta["image_mb"] == "" ? "na" : meta["image_mb"],
         fmt("%.0f", rss_max == "" ? "" : rss_max)
 }
