@@ -11,7 +11,7 @@ usage() {
     cat <<'USAGE'
 Usage: scripts/bench/selftest.sh
 
-Checks scripts/bench/report.sh on scripts/bench/fixture (2 rounds, one cold row) and the
+Checks scripts/bench/report.sh on scripts/bench/fixture (2 rounds, one cold row; then three) and the
 option handling of scripts/bench.sh. Needs awk and gnuplot; starts no container.
 USAGE
 }
@@ -53,6 +53,16 @@ check "summary.dat row for the chart" "get-user 750 500 1000 375 250 500 120 350
     "$(grep '^get-user' "$work/summary.dat")"
 check "chart drawn as PNG" "PNG" "$(head -c 4 "$work/chart.png" | tail -c 3)"
 check "bench.txt holds the line" "$(tail -n 1 <<<"$output")" "$(cat "$work/bench.txt")"
+
+# Three restarts of the cold replica: each figure is the median (the middle row here), not the first or last.
+mkdir "$work/three"
+cp "$work/results.csv" "$work/meta.csv" "$work/three/"
+cold_row="$(grep '^cold,' "$work/results.csv")"
+for rps in 400.0 900.0; do echo "${cold_row/,199.6,/,$rps,}" >>"$work/three/results.csv"; done
+sed -i 's/^start_to_healthy_s,13.4$/start_to_healthy_s,13.4\nstart_to_healthy_s,11.0\nstart_to_healthy_s,10.0/' "$work/three/meta.csv"
+check "three cold restarts: medians of 199.6/400/900 req/s and 13.4/11.0/10.0 s" \
+    "cold_first10s_vs_steady=0.53 start_to_healthy_s=11.0" \
+    "$("$here/report.sh" "$work/three" 2>/dev/null | tail -n 1 | grep -oE 'cold_first10s_vs_steady=[^ ]+ start_to_healthy_s=[^ ]+')"
 
 check "bench.sh --help exits 0" 0 "$("$here/../bench.sh" --help >/dev/null 2>&1; echo $?)"
 check "bench.sh refuses an unknown option with 2" 2 "$("$here/../bench.sh" --nope >/dev/null 2>&1; echo $?)"
