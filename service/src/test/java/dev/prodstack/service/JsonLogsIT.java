@@ -3,12 +3,14 @@ package dev.prodstack.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.prodstack.service.http.JsonRequestLog;
 import dev.prodstack.service.support.Http;
 import dev.prodstack.service.support.StdoutCapture;
 import dev.prodstack.service.support.TestApps;
 import dev.prodstack.service.support.TestServices;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** What the service writes on stdout from start to stop: JSON lines only, request ids on request lines. */
@@ -20,12 +22,14 @@ class JsonLogsIT {
         TestServices.migrate();
         final String path = "/users/" + TestServices.neverUsedId();
         // Redis on a closed port: the first cache call logs its outage while serving our request.
+        final AtomicBoolean writerRunning = new AtomicBoolean();
         final DropwizardTestSupport<ProdstackConfiguration> app = new DropwizardTestSupport<>(
                 ProdstackApplication.class,
                 TestServices.CONFIG,
                 TestApps.overrides(TestServices.DATABASE_URL, TestServices.CLOSED_REDIS_URL));
         final List<JsonNode> lines = StdoutCapture.linesDuring(() -> {
                     app.before();
+                    writerRunning.set(writerThreadAlive());
                     new Http(app.getLocalPort()).get(path, "X-Request-ID", REQUEST_ID, "User-Agent", "json-logs-it");
                     app.after();
                 })
@@ -67,5 +71,13 @@ class JsonLogsIT {
         assertThat(access.path("contentLength").asLong()).isPositive();
         assertThat(access.path("timestamp").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z");
         assertThat(access.path("service").asText()).isEqualTo("prodstack-service");
+        // Jetty started the request log with the server (its writer thread), and stopped it with it.
+        assertThat(writerRunning).isTrue();
+        assertThat(writerThreadAlive()).isFalse();
+    }
+
+    private static boolean writerThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.isAlive() && JsonRequestLog.WRITER_THREAD.equals(thread.getName()));
     }
 }

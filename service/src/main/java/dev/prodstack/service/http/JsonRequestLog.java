@@ -36,6 +36,8 @@ public final class JsonRequestLog extends AbstractLifeCycle implements RequestLo
     private static final String NA = "-";
 
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
+    /** The name of the thread that writes the lines, while the server runs. */
+    public static final String WRITER_THREAD = "access-log-writer";
 
     private final List<String> requestAttributes;
     private final Map<String, String> additionalFields;
@@ -45,7 +47,7 @@ public final class JsonRequestLog extends AbstractLifeCycle implements RequestLo
             OutputStream out, int queueSize, List<String> requestAttributes, Map<String, String> additionalFields) {
         this.requestAttributes = List.copyOf(requestAttributes);
         this.additionalFields = Collections.unmodifiableMap(new LinkedHashMap<>(additionalFields));
-        this.writer = new LineWriter(out, queueSize, "access-log-writer");
+        this.writer = new LineWriter(out, queueSize, WRITER_THREAD);
     }
 
     @Override
@@ -70,7 +72,7 @@ public final class JsonRequestLog extends AbstractLifeCycle implements RequestLo
         }
     }
 
-    byte[] line(Request request, Response response) throws IOException {
+    private byte[] line(Request request, Response response) throws IOException {
         final ByteArrayBuilder bytes = new ByteArrayBuilder(512);
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
             json.writeStartObject();

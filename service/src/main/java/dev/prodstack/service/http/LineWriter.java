@@ -64,10 +64,7 @@ final class LineWriter {
         }
         thread.join(timeoutMillis);
         // Lines queued by requests that saw the writer running a moment before it stopped.
-        final List<byte[]> late = new ArrayList<>();
-        queue.drainTo(late);
-        late.remove(END);
-        writeNow(late);
+        writeQueued(new ArrayList<>());
     }
 
     private void run() {
@@ -84,10 +81,15 @@ final class LineWriter {
                 }
             }
         } catch (InterruptedException e) {
-            queue.drainTo(group);
-            group.remove(END);
-            writeNow(group);
+            writeQueued(group);
         }
+    }
+
+    /** Writes {@code lines} and whatever is still queued. */
+    private void writeQueued(List<byte[]> lines) {
+        queue.drainTo(lines);
+        lines.remove(END);
+        writeNow(lines);
     }
 
     private void writeNow(List<byte[]> lines) {
