@@ -29,7 +29,9 @@ OPS_HTTPS_PORT and deployment/.env), from this host, with wrk:
      and reads each once through every api replica, so the cache holds the read set;
   2. lifts the edge's per-client rate limit with deployment/docker-compose.bench.yml when it
      exists (proxy only; restored at the end, also on failure);
-  3. warms each workload up on the api, then runs ROUNDS rounds; each round measures
+  3. warms each workload up on the api, then runs ROUNDS rounds (from round 2 on, the read set's
+     cache entries are dropped and read again first: filled together, they would expire
+     together, mid-run); each round measures
        limit   nginx's own `return 200` over HTTPS (--limit-url)
        direct  the api on port 8000, by its container address (no port is published)
        edge    HTTPS through nginx to the api
@@ -37,8 +39,9 @@ OPS_HTTPS_PORT and deployment/.env), from this host, with wrk:
      on the workloads get-user (cached GET /users/{id}, random seeded id), list-pages
      (GET /users?limit=50&after=..., walking the set), post-user (POST /users, unique names)
      and mixed (90 % get-user, 10 % post-user); direct and edge alternate which goes first;
-  4. restarts one api container (--cold-samples times) and measures start to healthy and its
-     first 10 s, each figure the median of the restarts;
+  4. restarts one api container (--cold-samples times, the read set's cache entries refreshed
+     before each) and measures start to healthy and its first 10 s, each figure the median of
+     the restarts;
   5. writes bench-results/<UTC time>/ (results.csv, meta.csv, chart.png, wrk logs), prints the
      table and ends with one line:
      bench: edge_vs_limit=.. edge_vs_direct=.. edge_p99_ms=.. mixed_errors=.. cold_first10s_vs_steady=..
@@ -155,6 +158,7 @@ fi
 
 for (( round = 1; round <= rounds; round++ )); do
     bstep "round $round of $rounds: ${duration}s per run, wrk -t$BENCH_THREADS -c$BENCH_CONNECTIONS"
+    (( round == 1 )) || bench_refresh "$BENCH_IDS_FILE" "$direct_url"
     measure "$round" limit limit "$limit_url" "$duration"
     for workload in "${workloads[@]}"; do
         # Alternating the order cancels a drift that would always favour the first target.

@@ -53,3 +53,21 @@ bench_warm() {
     done
     rm -f "$config"
 }
+
+# bench_refresh IDS_FILE URL: the read set's cache entries dropped in the cache container and
+# read again through URL, so that each lives a whole TTL from now. Entries filled together
+# also expire together (a hit does not extend a TTL: it bounds how long a missed invalidation
+# lasts): without this, the set filled before round 1 expires some 300 s later, in the last
+# round or the cold replica's samples, and those would measure Postgres misses, not hits.
+bench_refresh() {
+    local ids_file=$1 url=$2 prefix
+    [[ "$DRY_RUN" == true ]] && { info "[dry-run] would drop and read again the read set's cache entries through $url"; return 0; }
+    [[ -n "$BENCH_CACHE_ID" ]] || { warn "no cache container found: the read set's cache entries are not refreshed"; return 0; }
+    # The prefix of service/config.yml (cache.keyPrefix, the same in the image).
+    prefix="$(awk -F'"' '/^ *keyPrefix:/ {print $2; exit}' "$PRODSTACK_ROOT/service/config.yml")"
+    [[ -n "$prefix" ]] || die "no cache.keyPrefix in service/config.yml"
+    awk -v p="$prefix" '{print "UNLINK " p $1}' "$ids_file" \
+        | docker exec -i "$BENCH_CACHE_ID" redis-cli -h 127.0.0.1 >/dev/null \
+        || die "could not drop the read set's entries in the cache container"
+    bench_warm "$ids_file" "$url"
+}

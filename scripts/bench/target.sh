@@ -2,11 +2,14 @@
 # The stack under test, found by its compose labels (never by container name), and the three
 # URLs the benchmark compares: nginx's own limit, the api directly, the edge.
 
-# Sets BENCH_API_IDS (array), BENCH_PROXY_ID and BENCH_DB_ID from the running project.
+# Sets BENCH_API_IDS (array), BENCH_PROXY_ID, BENCH_DB_ID and BENCH_CACHE_ID (empty when the
+# stack has none) from the running project.
 bench_find_stack() {
     mapfile -t BENCH_API_IDS < <(running_containers api)
     BENCH_PROXY_ID="$(running_containers proxy | head -n 1)"
     BENCH_DB_ID="$(running_containers db | head -n 1)"
+    # shellcheck disable=SC2034  # read by bench_refresh (seed.sh)
+    BENCH_CACHE_ID="$(running_containers cache | head -n 1)"
     [[ ${#BENCH_API_IDS[@]} -gt 0 && -n "$BENCH_PROXY_ID" && -n "$BENCH_DB_ID" ]] \
         || die "project $COMPOSE_PROJECT_NAME has no running api, proxy and db: start it with scripts/stack.sh up (with the same COMPOSE_PROJECT_NAME and ports)"
 }
