@@ -56,9 +56,10 @@ bench_warm() {
 
 # bench_refresh IDS_FILE URL: the read set's cache entries dropped in the cache container and
 # read again through URL, so that each lives a whole TTL from now. Entries filled together
-# also expire together (a hit does not extend a TTL: it bounds how long a missed invalidation
-# lasts): without this, the set filled before round 1 expires some 300 s later, in the last
-# round or the cold replica's samples, and those would measure Postgres misses, not hits.
+# also expire together, within the api's tenth of jitter (a hit does not extend a TTL: it
+# bounds how long a missed invalidation lasts): without this, the set filled before round 1
+# expires 270-300 s later, in the last round or the cold replica's samples, and those would
+# measure Postgres misses, not hits.
 bench_refresh() {
     local ids_file=$1 url=$2 prefix
     [[ "$DRY_RUN" == true ]] && { info "[dry-run] would drop and read again the read set's cache entries through $url"; return 0; }

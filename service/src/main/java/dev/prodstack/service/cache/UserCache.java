@@ -13,6 +13,7 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Cache-aside for users in Redis (JSON values with a TTL). Redis trouble never fails a request: every
+ * Cache-aside for users in Redis (JSON values with a TTL of at most {@code ttlSeconds}). Redis trouble never fails a request: every
  * operation degrades to "not cached", is counted in {@code prodstack_cache_errors_total}, and after a
  * failure Redis is bypassed for {@code bypassAfterFailure} so a dead Redis does not add its timeout to
  * every request. The next call after that window probes it again, so caching resumes without a restart.
@@ -79,7 +80,17 @@ public final class UserCache {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize user " + user.id(), e);
         }
-        call("set", client -> client.setex(key(user.id()), ttlSeconds, json));
+        call("set", client -> client.setex(key(user.id()), expirySeconds(), json));
+    }
+
+    /**
+     * The TTL of a new entry: {@code ttlSeconds} less up to a tenth of it, at random. Entries filled together (an
+     * emptied cache under load, a burst of reads of a new set) would otherwise expire in the same second, send
+     * their readers to Postgres at once and, refilled together, do it again every TTL. A hit never extends a TTL:
+     * it bounds how long a lost invalidation can serve an old copy.
+     */
+    private long expirySeconds() {
+        return ttlSeconds - ThreadLocalRandom.current().nextLong(ttlSeconds / 10 + 1);
     }
 
     /** Ignores the bypass window: a write must try to invalidate; if it cannot, the id waits for the next call. */
