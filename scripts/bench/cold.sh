@@ -8,7 +8,7 @@
 # bench_cold SECONDS: appends a `cold` row to results.csv and start_to_* lines to meta.csv.
 bench_cold() {
     local seconds=$1 id=${BENCH_API_IDS[0]} url_before url started_ns deadline ready='' state
-    local started_at healthy_s at passed=''
+    local started_at healthy_s at passed='' reads
     url_before="$(bench_api_url "$id")"
     # The steady figure was measured on hits; so is this one (see bench_refresh).
     bench_refresh "$BENCH_IDS_FILE" "$url_before"
@@ -40,8 +40,9 @@ bench_cold() {
     ok "healthy ${healthy_s}s after container start (a 0.25 s poll saw /health answer after ${ready:-?}s); measuring its first ${seconds}s"
     measure cold get-user direct "$url" "$seconds"
     # The new JVM's own counters: its first seconds' reads, hits or misses.
-    info "the restarted replica's cache reads so far: $(curl -fsS --max-time 2 "$url/cache/stats" 2>/dev/null \
-        | grep -o '"application":{[^}]*}' | grep -o '"\(hits\|misses\)":[0-9]*' | tr -d '"' | paste -sd ' ' - || echo unknown)"
+    reads="$(curl -fsS --max-time 2 "$url/cache/stats" 2>/dev/null | grep -o '"application":{[^}]*}' \
+        | grep -o '"\(hits\|misses\)":[0-9]*' | tr -d '"' | paste -sd ' ' -)" || true
+    info "the restarted replica's cache reads so far: ${reads:-unknown (no /cache/stats answer)}"
     printf 'start_to_healthy_s,%s\nstart_to_ready_s,%s\n' "$healthy_s" "${ready:-na}" >>"$BENCH_DIR/meta.csv"
     if [[ "$url" != "$url_before" ]]; then
         info "the replica's address changed ($url_before -> $url): reloading nginx so that it sees it"

@@ -21,13 +21,13 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Cache-aside for users in Redis (JSON values with a TTL of at most {@code ttlSeconds}). Redis trouble never fails a request: every
- * operation degrades to "not cached", is counted in {@code prodstack_cache_errors_total}, and after a
- * failure Redis is bypassed for {@code bypassAfterFailure} so a dead Redis does not add its timeout to
- * every request. The next call after that window probes it again, so caching resumes without a restart.
- * Invalidations are the exception: a write's DEL is always attempted, and one that fails is retried before
- * any other cache call, since a lost one would serve the old copy (on every replica) until its TTL.
- * A pool with no free connection (a burst, not an outage) skips the cache for that call only.
+ * Cache-aside for users in Redis (JSON values with a TTL of at most {@code ttlSeconds}). Redis trouble never
+ * fails a request: every operation degrades to "not cached", is counted in {@code prodstack_cache_errors_total},
+ * and after a failure Redis is bypassed for {@code bypassAfterFailure} so a dead Redis does not add its timeout
+ * to every request. The next call after that window probes it again, so caching resumes without a restart.
+ * Invalidations are the exception: a write's DEL is always attempted, and one that fails is retried before any
+ * other cache call, since a lost one would serve the old copy (on every replica) until its TTL. A pool with no
+ * free connection (a burst, not an outage) skips the cache for that call only.
  */
 public final class UserCache {
     private static final Logger LOG = LoggerFactory.getLogger(UserCache.class);
