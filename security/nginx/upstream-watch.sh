@@ -20,11 +20,13 @@
 #   UPSTREAM_FILE      the file nginx.conf includes [/tmp/nginx-upstream/api.conf]
 #   UPSTREAM_READY_PATH  asked of each address before it gets clients [/health]
 #
-# Compose's DNS lists a container as soon as it runs, before it has warmed up (Swarm's lists only
-# healthy tasks). So an address whose api answers "starting" at UPSTREAM_READY_PATH, or does not
-# answer at all, is left out until it is ready; one that answers anything else stays in (a 503
-# "unhealthy" during a Postgres outage still serves cached reads and the JSON error). Without curl,
-# or when no address is ready, every address stays: 502s would gain nothing.
+# Compose's DNS lists a container as soon as it runs, before it has warmed up, and until it has
+# exited (Swarm's lists only healthy tasks, and drops one 2 s before it is stopped). So an
+# address whose api answers "starting" or "stopping" (SIGTERM received, still serving for its
+# STOP_DELAY) at UPSTREAM_READY_PATH, or does not answer at all, is left out; one that answers
+# anything else stays in (a 503 "unhealthy" during a Postgres outage still serves cached reads
+# and the JSON error). Without curl, or when no address is ready, every address stays: 502s
+# would gain nothing.
 #
 # POSIX sh (dash in both nginx images); needs getent, sort, tr, mkdir, mv, and curl for readiness. No name resolved
 # yet (Swarm starts the proxy before the first api task is healthy) is not an error: a
@@ -52,7 +54,7 @@ ready() {
     kept=''
     for address in $1; do
         body=$(curl -s --max-time 2 "http://$address:$port$ready_path" 2>/dev/null) || continue
-        case $body in *'"status":"starting"'*) continue ;; esac
+        case $body in *'"status":"starting"'* | *'"status":"stopping"'*) continue ;; esac
         kept="$kept${kept:+ }$address"
     done
     echo "${kept:-$1}"

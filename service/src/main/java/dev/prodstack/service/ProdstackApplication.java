@@ -6,6 +6,7 @@ import dev.prodstack.service.cache.UserCache;
 import dev.prodstack.service.core.BuildInfo;
 import dev.prodstack.service.core.Readiness;
 import dev.prodstack.service.core.RequestStats;
+import dev.prodstack.service.core.StopDelay;
 import dev.prodstack.service.db.ConnectionPool;
 import dev.prodstack.service.db.PostgresFactory;
 import dev.prodstack.service.db.UserDao;
@@ -164,6 +165,10 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
 
         pool.register(metrics.registry());
         PrometheusExporter.register(metrics, environment.metrics(), environment.admin());
+        // Before ServerEvents: its "shutting down" line is written when the delay is over and the drain begins.
+        environment
+                .lifecycle()
+                .addEventListener(new StopDelay(readiness, config.getStopDelay().toJavaDuration()));
         environment
                 .lifecycle()
                 .addEventListener(new ServerEvents(new JsonErrorHandler(environment.getObjectMapper()), version));

@@ -9,9 +9,12 @@ import dev.prodstack.service.warmup.WarmUpFactory;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.DataSizeUnit;
+import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDataSize;
+import io.dropwizard.validation.MaxDuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
 
 /** The service's config.yml; each section is a factory that knows how to build what it describes. */
 public final class ProdstackConfiguration extends Configuration {
@@ -42,6 +45,11 @@ public final class ProdstackConfiguration extends Configuration {
     @NotNull
     @MaxDataSize(value = 1, unit = DataSizeUnit.MEBIBYTES)
     private DataSize maxRequestBodySize = DataSize.kibibytes(64);
+
+    /** On SIGTERM, how long the replica keeps serving (/health "stopping") before Jetty drains: see StopDelay. */
+    @NotNull
+    @MaxDuration(value = 20, unit = TimeUnit.SECONDS)
+    private Duration stopDelay = Duration.seconds(0);
 
     @JsonProperty
     public PostgresFactory getDatabase() {
@@ -111,5 +119,15 @@ public final class ProdstackConfiguration extends Configuration {
     @JsonProperty
     public void setMaxRequestBodySize(DataSize maxRequestBodySize) {
         this.maxRequestBodySize = maxRequestBodySize;
+    }
+
+    @JsonProperty
+    public Duration getStopDelay() {
+        return stopDelay;
+    }
+
+    @JsonProperty
+    public void setStopDelay(Duration stopDelay) {
+        this.stopDelay = stopDelay;
     }
 }

@@ -23,10 +23,8 @@ class JsonLogsIT {
         final String path = "/users/" + TestServices.neverUsedId();
         // Redis on a closed port: the first cache call logs its outage while serving our request.
         final AtomicBoolean writerRunning = new AtomicBoolean();
-        final DropwizardTestSupport<ProdstackConfiguration> app = new DropwizardTestSupport<>(
-                ProdstackApplication.class,
-                TestServices.CONFIG,
-                TestApps.overrides(TestServices.DATABASE_URL, TestServices.CLOSED_REDIS_URL));
+        final DropwizardTestSupport<ProdstackConfiguration> app =
+                TestApps.support(TestServices.DATABASE_URL, TestServices.CLOSED_REDIS_URL);
         final List<JsonNode> lines = StdoutCapture.linesDuring(() -> {
                     app.before();
                     writerRunning.set(writerThreadAlive());

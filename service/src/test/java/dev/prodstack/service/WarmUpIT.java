@@ -21,13 +21,8 @@ class WarmUpIT {
     @Test
     void healthSaysStartingUntilTheWarmUpIsDoneAndTheWarmUpLeavesNoTrace() throws Exception {
         TestServices.migrate();
-        final DropwizardTestSupport<ProdstackConfiguration> app = new DropwizardTestSupport<>(
-                ProdstackApplication.class,
-                TestServices.CONFIG,
-                TestApps.overrides(
-                        TestServices.DATABASE_URL,
-                        TestServices.REDIS_URL,
-                        ConfigOverride.config("warmUp.duration", "6s")));
+        final DropwizardTestSupport<ProdstackConfiguration> app = TestApps.support(
+                TestServices.DATABASE_URL, TestServices.REDIS_URL, ConfigOverride.config("warmUp.duration", "6s"));
         final List<Response> healthAnswers = new ArrayList<>();
         final String[] scrape = new String[1];
         final JsonNode[] seedMetrics = new JsonNode[1];

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * Body of GET /health. status: healthy, degraded (Redis down, still serving) or unhealthy (Postgres down, 503).
+ * Body of GET /health. status: healthy, degraded (Redis down, still serving), unhealthy (Postgres down, 503),
+ * starting (warming up, 503) or stopping (SIGTERM received, serving out its stop delay, 503).
  * When unhealthy it also carries the error fields (code, message), like every other non-2xx answer.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)

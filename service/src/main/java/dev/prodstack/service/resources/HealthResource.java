@@ -15,7 +15,8 @@ import jakarta.ws.rs.core.Response;
 /**
  * GET /health, for container health checks, load balancers and the seed's scripts. Postgres down is an
  * outage (503: take this replica out); Redis down only degrades latency (200, "degraded"). A replica still
- * warming up answers 503 "starting", so it gets no clients before its request path is compiled.
+ * warming up answers 503 "starting", so it gets no clients before its request path is compiled; one that has
+ * been told to stop answers 503 "stopping" while it still serves, so proxies drop it before it refuses anything.
  */
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
@@ -40,9 +41,12 @@ public final class HealthResource {
         final boolean databaseUp = database.execute().isHealthy();
         final boolean cacheUp = cache.execute().isHealthy();
         final boolean warm = readiness.isWarm();
-        final String status = !databaseUp ? "unhealthy" : !warm ? "starting" : cacheUp ? "healthy" : "degraded";
-        final boolean serving = databaseUp && warm;
-        final String problem = !databaseUp ? "database unavailable" : "warming up";
+        final boolean stopping = readiness.isStopping();
+        final String status = stopping
+                ? "stopping"
+                : !databaseUp ? "unhealthy" : !warm ? "starting" : cacheUp ? "healthy" : "degraded";
+        final boolean serving = databaseUp && warm && !stopping;
+        final String problem = stopping ? "shutting down" : !databaseUp ? "database unavailable" : "warming up";
         final HealthReport report = new HealthReport(
                 status,
                 connection(databaseUp),

@@ -3,6 +3,7 @@ package dev.prodstack.service.support;
 import dev.prodstack.service.ProdstackApplication;
 import dev.prodstack.service.ProdstackConfiguration;
 import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,13 @@ public final class TestApps {
     public static DropwizardAppExtension<ProdstackConfiguration> withServices(
             String databaseUrl, String redisUrl, ConfigOverride... extra) {
         return new DropwizardAppExtension<>(
+                ProdstackApplication.class, TestServices.CONFIG, overrides(databaseUrl, redisUrl, extra));
+    }
+
+    /** For a test that starts and stops the app itself (before(), after()) to watch either. */
+    public static DropwizardTestSupport<ProdstackConfiguration> support(
+            String databaseUrl, String redisUrl, ConfigOverride... extra) {
+        return new DropwizardTestSupport<>(
                 ProdstackApplication.class, TestServices.CONFIG, overrides(databaseUrl, redisUrl, extra));
     }
 
