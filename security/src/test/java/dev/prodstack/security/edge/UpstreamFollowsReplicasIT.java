@@ -20,14 +20,16 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 
 /**
  * nginx follows the api's replicas by itself (upstream-watch.sh): a replica that appears gets
- * traffic, one that is SIGKILLed costs no failed read, and an edge started before any replica
- * serves as soon as one exists. No test here reloads nginx.
+ * traffic, one that is SIGKILLed costs no failed read, one whose /health says "stopping" gets no
+ * more traffic while it still answers, and an edge started before any replica serves as soon as
+ * one exists. No test here reloads nginx.
  */
 class UpstreamFollowsReplicasIT {
 
@@ -78,6 +80,58 @@ class UpstreamFollowsReplicasIT {
                 .containsOnly(200);
         assertThat(servers).as("only the survivor answers").containsExactly(secondName);
         assertThat(edge.getLogs()).as("the watcher's own report").contains("nginx reloaded");
+    }
+
+    /**
+     * A replica that got SIGTERM serves on for its STOP_DELAY with /health "stopping" (StopDelayIT in the
+     * service); the watcher must drop it in that time, while it still answers, not when it is gone.
+     */
+    @Test
+    void replicaWhoseHealthSaysStoppingIsDroppedWhileItStillAnswers() throws Exception {
+        network = Network.newNetwork();
+        GenericContainer<?> stopping = start(FakeApi.replica(network, "api"));
+        GenericContainer<?> staying = start(FakeApi.replica(network, "api"));
+        GenericContainer<?> edge = start(edge("api"));
+        String stoppingName = stopping.getContainerInfo().getConfig().getHostName();
+        String stayingName = staying.getContainerInfo().getConfig().getHostName();
+        assertThat(awaitServers(edge, Set.of(stoppingName, stayingName)))
+                .as("both replicas answer first")
+                .containsExactlyInAnyOrder(stoppingName, stayingName);
+
+        // The fake's /health, as the api answers it after SIGTERM (root: the config file is root's).
+        Container.ExecResult changed = stopping.execInContainerWithUser(
+                "root",
+                "sh",
+                "-c",
+                "sed -i 's/\"status\":\"unhealthy\"/\"status\":\"stopping\"/' /etc/nginx/nginx.conf"
+                        + " && nginx -s reload");
+        assertThat(changed.getExitCode())
+                .as("fake api reconfigured: %s", changed)
+                .isZero();
+
+        // Done when 12 answers in a row (3 s) come from the other replica.
+        List<String> servers = new ArrayList<>();
+        long deadline = System.nanoTime() + FOLLOW_WITHIN.toNanos();
+        int inARow = 0;
+        while (inARow < 12 && System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(edge, "/users");
+            assertThat(response.statusCode())
+                    .as("a read while one replica is stopping")
+                    .isEqualTo(200);
+            String server = serverOf(response);
+            servers.add(server);
+            inARow = server.equals(stayingName) ? inARow + 1 : 0;
+            Thread.sleep(250);
+        }
+        assertThat(inARow)
+                .as("answers in a row from the staying replica within %s (all servers: %s)", FOLLOW_WITHIN, servers)
+                .isEqualTo(12);
+        assertThat(stopping.isRunning()).as("the stopping replica still runs").isTrue();
+        assertThat(stopping.execInContainer("curl", "-s", "http://127.0.0.1:8000/users")
+                        .getStdout())
+                .as("and still answers, directly")
+                .contains("fake-api");
+        assertThat(edge.getLogs()).contains("nginx reloaded");
     }
 
     @Test
