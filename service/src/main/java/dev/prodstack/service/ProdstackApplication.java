@@ -21,6 +21,7 @@ import dev.prodstack.service.health.DatabaseHealthCheck;
 import dev.prodstack.service.health.DependencyProbe;
 import dev.prodstack.service.health.RedisHealthCheck;
 import dev.prodstack.service.http.BodySizeLimitFilter;
+import dev.prodstack.service.http.ConcurrencyLimit;
 import dev.prodstack.service.http.PathParametersFilter;
 import dev.prodstack.service.http.RequestIdFilter;
 import dev.prodstack.service.http.RequestMetricsFilter;
@@ -163,6 +164,8 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         environment.jersey().register(new CacheStatsResource(cache, metrics));
         environment.jersey().register(new DocsResource(environment.getObjectMapper(), version));
 
+        ConcurrencyLimit.install(
+                config.getMaxConcurrentRequests(), environment.getApplicationContext(), metrics.registry());
         pool.register(metrics.registry());
         PrometheusExporter.register(metrics, environment.metrics(), environment.admin());
         // Before ServerEvents: its "shutting down" line is written when the delay is over and the drain begins.

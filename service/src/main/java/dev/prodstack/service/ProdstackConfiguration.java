@@ -13,6 +13,8 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MaxDuration;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +47,11 @@ public final class ProdstackConfiguration extends Configuration {
     @NotNull
     @MaxDataSize(value = 1, unit = DataSizeUnit.MEBIBYTES)
     private DataSize maxRequestBodySize = DataSize.kibibytes(64);
+
+    /** Requests the application port runs at once; more wait their turn (Jetty's QoSHandler). 0: no limit. */
+    @Min(0)
+    @Max(1024)
+    private int maxConcurrentRequests = 0;
 
     /** On SIGTERM, how long the replica keeps serving (/health "stopping") before Jetty drains: see StopDelay. */
     @NotNull
@@ -119,6 +126,16 @@ public final class ProdstackConfiguration extends Configuration {
     @JsonProperty
     public void setMaxRequestBodySize(DataSize maxRequestBodySize) {
         this.maxRequestBodySize = maxRequestBodySize;
+    }
+
+    @JsonProperty
+    public int getMaxConcurrentRequests() {
+        return maxConcurrentRequests;
+    }
+
+    @JsonProperty
+    public void setMaxConcurrentRequests(int maxConcurrentRequests) {
+        this.maxConcurrentRequests = maxConcurrentRequests;
     }
 
     @JsonProperty

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
  * Times every application request into {@code http_server_requests_seconds} and the seed's totals. Runs at the
@@ -44,7 +45,7 @@ public final class RequestMetricsFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        final long start = System.nanoTime();
+        final long start = arrival(req);
         boolean failed = true;
         try {
             chain.doFilter(req, res);
@@ -55,6 +56,12 @@ public final class RequestMetricsFilter implements Filter {
             stats.record(status);
             metrics.recordRequest(method(request), route(request, status), status, (System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** When Jetty began to read the request: the time it waited for a ConcurrencyLimit slot counts too. */
+    private static long arrival(ServletRequest req) {
+        final ServletContextRequest request = ServletContextRequest.getServletContextRequest(req);
+        return request == null ? System.nanoTime() : request.getBeginNanoTime();
     }
 
     private static String method(HttpServletRequest request) {
