@@ -44,7 +44,7 @@ public final class StopDelay implements LifeCycle.Listener {
         try {
             Thread.sleep(delay.toMillis());
         } catch (InterruptedException e) {
-            // A second signal or a forced exit: stop waiting, the drain still runs.
+            // Nothing interrupts Jetty's shutdown thread today; if something does, stop waiting: the drain still runs.
             Thread.currentThread().interrupt();
         }
     }
