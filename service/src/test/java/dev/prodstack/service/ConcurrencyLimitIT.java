@@ -47,11 +47,18 @@ class ConcurrencyLimitIT {
             Thread.sleep(500);
 
             final CompletableFuture<Http.Response> second = CompletableFuture.supplyAsync(() -> http.get("/"));
+            // Until it has reached Jetty (a stalled machine may take a while), then a second more of waiting.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            String scrape = admin.get("/metrics/prometheus").body();
+            while (!scrape.contains("prodstack_http_requests_waiting 1.0") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                scrape = admin.get("/metrics/prometheus").body();
+            }
             Thread.sleep(1_000);
             assertThat(second)
                     .as("the second request while the first holds the only slot")
                     .isNotDone();
-            assertThat(admin.get("/metrics/prometheus").body())
+            assertThat(scrape)
                     .as("the admin port answers, and counts the waiting request")
                     .contains("prodstack_http_requests_waiting 1.0")
                     .contains("prodstack_http_requests_max_concurrent 1.0");

@@ -24,7 +24,6 @@ class StopDelayIT {
 
     @Test
     void afterTheStopSignalHealthSaysStoppingAndRequestsAreStillServedUntilTheDelayIsOver() throws Exception {
-        TestServices.migrate();
         final DropwizardTestSupport<ProdstackConfiguration> app = TestApps.support(
                 TestServices.DATABASE_URL, TestServices.REDIS_URL, ConfigOverride.config("stopDelay", DELAY_MS + "ms"));
         final String username = "stop_" + UUID.randomUUID().toString().substring(0, 8);

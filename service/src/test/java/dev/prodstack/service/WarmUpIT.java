@@ -20,7 +20,6 @@ class WarmUpIT {
 
     @Test
     void healthSaysStartingUntilTheWarmUpIsDoneAndTheWarmUpLeavesNoTrace() throws Exception {
-        TestServices.migrate();
         final DropwizardTestSupport<ProdstackConfiguration> app = TestApps.support(
                 TestServices.DATABASE_URL, TestServices.REDIS_URL, ConfigOverride.config("warmUp.duration", "6s"));
         final List<Response> healthAnswers = new ArrayList<>();
