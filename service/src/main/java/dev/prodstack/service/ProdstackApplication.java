@@ -165,7 +165,10 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         environment.jersey().register(new DocsResource(environment.getObjectMapper(), version));
 
         ConcurrencyLimit.install(
-                config.getMaxConcurrentRequests(), environment.getApplicationContext(), metrics.registry());
+                config.getMaxConcurrentRequests(),
+                config.getMaxRequestWait().toJavaDuration(),
+                environment.getApplicationContext(),
+                metrics.registry());
         pool.register(metrics.registry());
         PrometheusExporter.register(metrics, environment.metrics(), environment.admin());
         // Before ServerEvents: its "shutting down" line is written when the delay is over and the drain begins.

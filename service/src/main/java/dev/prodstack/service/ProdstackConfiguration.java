@@ -12,6 +12,7 @@ import io.dropwizard.util.DataSizeUnit;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MaxDuration;
+import io.dropwizard.validation.MinDuration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -52,6 +53,15 @@ public final class ProdstackConfiguration extends Configuration {
     @Min(0)
     @Max(1024)
     private int maxConcurrentRequests = 0;
+
+    /**
+     * How long a request may wait for one of those slots before it gets a 503. Below nginx's proxy_read_timeout
+     * (30 s), so that the client hears the api's answer, not the edge's 504.
+     */
+    @NotNull
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @MaxDuration(value = 25, unit = TimeUnit.SECONDS)
+    private Duration maxRequestWait = Duration.seconds(10);
 
     /** On SIGTERM, how long the replica keeps serving (/health "stopping") before Jetty drains: see StopDelay. */
     @NotNull
@@ -136,6 +146,16 @@ public final class ProdstackConfiguration extends Configuration {
     @JsonProperty
     public void setMaxConcurrentRequests(int maxConcurrentRequests) {
         this.maxConcurrentRequests = maxConcurrentRequests;
+    }
+
+    @JsonProperty
+    public Duration getMaxRequestWait() {
+        return maxRequestWait;
+    }
+
+    @JsonProperty
+    public void setMaxRequestWait(Duration maxRequestWait) {
+        this.maxRequestWait = maxRequestWait;
     }
 
     @JsonProperty

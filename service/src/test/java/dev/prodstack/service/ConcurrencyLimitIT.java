@@ -3,15 +3,11 @@ package dev.prodstack.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodstack.service.support.Http;
+import dev.prodstack.service.support.SlowPost;
 import dev.prodstack.service.support.TestApps;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -31,19 +27,9 @@ class ConcurrencyLimitIT {
 
     @Test
     void aSecondRequestWaitsForTheRunningOneAndIsThenServed() throws Exception {
-        final String username = "limit_" + UUID.randomUUID().toString().substring(0, 8);
-        final byte[] body = ("{\"username\":\"" + username + "\",\"email\":\"" + username + "@example.com\"}")
-                .getBytes(StandardCharsets.UTF_8);
         final Http http = new Http(APP.getLocalPort());
         final Http admin = new Http(APP.getAdminPort());
-        try (Socket slow = new Socket("127.0.0.1", APP.getLocalPort())) {
-            slow.setSoTimeout(10_000);
-            final OutputStream out = slow.getOutputStream();
-            out.write(("POST /users HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                            + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.write(body, 0, 5);
-            out.flush();
+        try (SlowPost slow = new SlowPost(APP.getLocalPort())) {
             Thread.sleep(500);
 
             final CompletableFuture<Http.Response> second = CompletableFuture.supplyAsync(() -> http.get("/"));
@@ -63,10 +49,7 @@ class ConcurrencyLimitIT {
                     .contains("prodstack_http_requests_waiting 1.0")
                     .contains("prodstack_http_requests_max_concurrent 1.0");
 
-            out.write(body, 5, body.length - 5);
-            out.flush();
-            final String first = read(slow.getInputStream());
-            assertThat(first).as("the slow POST").startsWith("HTTP/1.1 200");
+            assertThat(slow.finish().status()).as("the slow POST").isEqualTo(200);
             assertThat(second.get(10, TimeUnit.SECONDS).status())
                     .as("the second request, once the slot is free")
                     .isEqualTo(200);
@@ -78,9 +61,5 @@ class ConcurrencyLimitIT {
                 .matcher(admin.get("/metrics/prometheus").body());
         assertThat(sum.find()).as("GET / in the histogram").isTrue();
         assertThat(Double.parseDouble(sum.group(1))).as("seconds GET / took").isGreaterThan(0.9);
-    }
-
-    private static String read(InputStream in) throws Exception {
-        return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     }
 }

@@ -8,7 +8,7 @@ import org.eclipse.jetty.server.handler.QoSHandler;
 
 /**
  * At most {@code max} application requests run at once; the others wait, in arrival order and holding no thread
- * (Jetty's QoSHandler), and one that waited {@link #MAX_WAIT} gets a 503 JSON error. On a small host, 64
+ * (Jetty's QoSHandler), and one that waited {@code maxWait} gets a 503 JSON error. On a small host, 64
  * concurrent requests on 64 threads take turns on two cores and every one of them gets slower, the tail most
  * (scripts/bench.sh --quick, 3 runs at 8 and 4 unlimited, interleaved: p99 of cached reads direct 32-33 ms against
  * 40-114, through the edge 64-75 against 73-109, POST direct 103-129 against 212-363; 4 and 16 were worse than 8).
@@ -16,21 +16,20 @@ import org.eclipse.jetty.server.handler.QoSHandler;
  * arrival, waiting included. The admin port is not limited.
  */
 public final class ConcurrencyLimit {
-    static final Duration MAX_WAIT = Duration.ofSeconds(10);
-
     private final QoSHandler handler = new QoSHandler();
 
-    private ConcurrencyLimit(int max) {
+    private ConcurrencyLimit(int max, Duration maxWait) {
         handler.setMaxRequestCount(max);
-        handler.setMaxSuspend(MAX_WAIT);
+        handler.setMaxSuspend(maxWait);
     }
 
     /** Installs the limit in front of the application's servlets, and its gauges; 0 installs nothing. */
-    public static void install(int max, ServletContextHandler application, PrometheusRegistry registry) {
+    public static void install(
+            int max, Duration maxWait, ServletContextHandler application, PrometheusRegistry registry) {
         if (max == 0) {
             return;
         }
-        final ConcurrencyLimit limit = new ConcurrencyLimit(max);
+        final ConcurrencyLimit limit = new ConcurrencyLimit(max, maxWait);
         application.insertHandler(limit.handler);
         GaugeWithCallback.builder()
                 .name("prodstack_http_requests_waiting")
