@@ -24,7 +24,7 @@ Options:
   --only LIST    comma-separated subset of the checks above
   -h, --help     this help
 
-Compose: chosen by scripts/lib/compose.sh (\`docker compose\`, v2, when it answers, else v1).
+Compose: Compose v2 (\`docker compose\`), checked by scripts/lib/compose.sh.
 USAGE
 }
 
@@ -41,7 +41,7 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 cd "$root"
-# The compose choice is the scripts' own (scripts/lib/compose.sh), not made again here.
+# The scripts' compose check (scripts/lib/compose.sh): Compose v2 must answer.
 # shellcheck source=scripts/lib/compose.sh
 source "$root/scripts/lib/compose.sh"
 [[ -r "$images" ]] || { printf 'error image set not found: %s\n' "$images" >&2; exit 1; }
@@ -105,10 +105,8 @@ fi
 
 if wanted compose; then
     compose_detect
-    compose=("${COMPOSE_CMD[@]}")
     step "$(compose_name) config -q, image set ${images#"$root"/}"
-    # One merged env file per case (last line wins, as with several --env-file in v2), so v1,
-    # which takes a single --env-file, checks the same thing. Order = the scripts' precedence:
+    # One merged env file per case (last line wins). Order = the scripts' precedence:
     # deployment/.env < image set < deployment/env/<environment>.env.
     for env in default staging production; do
         {
@@ -117,11 +115,13 @@ if wanted compose; then
         } >"$tmp/$env.env"
         for files in docker-compose.yml,docker-compose.override.yml \
                 docker-compose.yml,docker-compose.override.yml,docker-compose.monitoring.yml \
-                docker-compose.yml,docker-compose.override.yml,docker-compose.monitoring.yml,docker-compose.logging.yml; do
+                docker-compose.yml,docker-compose.override.yml,docker-compose.logging.yml \
+                docker-compose.yml,docker-compose.override.yml,docker-compose.monitoring.yml,docker-compose.logging.yml \
+                docker-compose.yml,docker-compose.override.yml,docker-compose.monitoring.yml,docker-compose.logging.yml,docker-compose.bench.yml; do
             args=(--project-directory deployment --env-file "$tmp/$env.env")
             IFS=, read -ra list <<<"$files"
             for f in "${list[@]}"; do args+=(-f "deployment/$f"); done
-            check "$files with the $env env" "${compose[@]}" "${args[@]}" config -q
+            check "$files with the $env env" docker compose "${args[@]}" config -q
         done
         check "docker stack config: docker-compose.yml,docker-compose.swarm.yml with the $env env" \
             swarm_config "$tmp/$env.env"
@@ -168,10 +168,14 @@ fi
 
 if wanted nginx; then
     step "nginx -t in $(image NGINX_IMAGE), as user 101 on a read-only root"
-    # nginx -t resolves the upstream host: "api" exists on the compose network, here it is added.
+    # The upstream list that upstream-watch.sh writes at run time, with one replica.
+    mkdir -p "$tmp/upstream"
+    echo 'server 127.0.0.1:8000;' > "$tmp/upstream/api.conf"
     run_args=(nginx -t -c /etc/nginx/nginx.conf)
-    check "nginx -t" in_image NGINX_IMAGE --user 101:101 --read-only --tmpfs /tmp --add-host api:127.0.0.1 \
-        -v "$root/security/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" -v "$tmp/tls:/etc/nginx/tls:ro"
+    check "nginx -t" in_image NGINX_IMAGE --user 101:101 --read-only --tmpfs /tmp \
+        -v "$root/security/nginx/nginx.conf:/etc/nginx/nginx.conf:ro" -v "$tmp/tls:/etc/nginx/tls:ro" \
+        -v "$root/security/nginx/limit-exempt.conf:/etc/nginx/limit-exempt.conf:ro" \
+        -v "$tmp/upstream:/tmp/nginx-upstream:ro"
 fi
 
 if (( failures > 0 )); then
