@@ -84,7 +84,7 @@ if image_exists "$API_IMAGE"; then
     prepare_stack never
 else
     info "$API_IMAGE does not exist yet: building it from the current sources"
-    prepare_stack true
+    prepare_stack build
 fi
 
 mapfile -t old_ids < <(running_containers api)
@@ -221,8 +221,8 @@ else
         abort_unswitched "the migrations failed"
     fi
     # Liquibase's own summary lines are the plain-text ones (the app logs JSON; compose's own
-    # progress is "Creating ..." in v1, "[+] ..." and indented resource lines in v2).
-    grep -v -e '^{' -e '^Creating ' -e '^\[+\]' -e '^ *\(Container\|Network\|Volume\) ' -e '^[[:space:]]*$' "$migrate_log" | sed 's/^/    /' >&2 || true
+    # progress is "[+] ..." and indented resource lines).
+    grep -v -e '^{' -e '^\[+\]' -e '^ *\(Container\|Network\|Volume\) ' -e '^[[:space:]]*$' "$migrate_log" | sed 's/^/    /' >&2 || true
     ok "migrations applied"
     rolling_update "$API_IMAGE" "$replicas" "$version" || abort_unswitched "the new replicas did not become healthy"
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Brings the prodstack stack up or down on one Docker host, with Compose v2 (`docker compose`)
-# or, where only that exists, v1 (`docker-compose`); scripts/lib/compose.sh chooses.
+# Brings the prodstack stack up or down on one Docker host with Compose v2 (`docker compose`,
+# run by scripts/lib/compose.sh).
 set -euo pipefail
 # shellcheck source=scripts/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -19,7 +19,7 @@ Usage: $(basename "$0") <command> [options] [service]
   prepare       what \`up\` does before starting anything (image source, offline set, secrets, TLS,
                 api image); prints the stack variables as KEY=VALUE lines on stdout
   compose -- ARGS
-                the chosen compose (v2 or v1) with this stack's project, files and variables
+                docker compose with this stack's project, files and variables
   wait-healthy  wait until every container of the project is healthy (one-shot jobs exited 0)
                 and each --service has a container; exit 1 with their logs after --timeout
 
@@ -32,7 +32,6 @@ Options:
   --offline        use the offline images (deployment/images/offline.env, built by scripts/build-images.sh)
   --official       use the official images (needs a registry); default: probe a registry and choose
   --scale N        api replicas (default \$API_REPLICAS or 1)
-  --rebuild        rebuild the api image even when it is up to date
   --no-build       use the jar and api image as they are (fails when the image is missing)
   --no-images      prepare: no image work at all (the caller checks the images)
   --service NAME   wait-healthy: this service must have a container (repeatable)
@@ -42,8 +41,7 @@ Options:
   --dry-run        print the commands that would change anything, run nothing
   -h, --help       this help
 
-Environment: PRODSTACK_COMPOSE (auto|v2|v1: auto takes \`docker compose\` when it answers, else
-\`docker-compose\`), COMPOSE_PROJECT_NAME (prodstack), VERSION (1.0.0), API_IMAGE
+Environment: COMPOSE_PROJECT_NAME (prodstack), VERSION (1.0.0), API_IMAGE
 (prodstack/api:\$VERSION), HTTP_PORT (80), HTTPS_PORT (443), IMAGE_SOURCE (auto|official|offline),
 API_REPLICAS, PRODSTACK_LOGGING (true: as --logging), LOG_STORE_PORT (9200), LOG_RETENTION_DAYS (7),
 and every image variable of deployment/.env.example.
@@ -56,7 +54,7 @@ monitoring=false
 logging=false
 image_source="${IMAGE_SOURCE:-auto}"
 scale=''
-rebuild=false
+rebuild=build
 timeout=300
 volumes=false
 follow=false
@@ -75,7 +73,6 @@ while [[ $# -gt 0 ]]; do
         --offline) image_source=offline ;;
         --official) image_source=official ;;
         --scale) [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || usage_error "--scale needs a positive number"; scale=$2; shift ;;
-        --rebuild) rebuild=true ;;
         --no-build) rebuild=never ;;
         --no-images) rebuild=skip ;;
         --service) [[ -n "${2:-}" ]] || usage_error "--service needs a name"; wanted_services+=("$2"); shift ;;

@@ -4,7 +4,7 @@
 # A script that needs only part of it may source that file alone (each brings what it needs):
 #   log.sh      step/info/ok/warn/die/usage_error, run (--dry-run), add_cleanup, failure traps
 #   env.sh      repository paths, env files, stack defaults, secrets and dev TLS
-#   compose.sh  the compose layer: Compose v2 or v1 chosen once, containers found by labels
+#   compose.sh  the compose layer: Compose v2 with the stack's files, containers found by labels
 #   images.sh   official/offline image set, required images, the api image kept current
 #   health.sh   waits: containers healthy by their healthchecks, /health over HTTPS
 _prodstack_lib="$(dirname "${BASH_SOURCE[0]}")"

@@ -1,67 +1,34 @@
 # shellcheck shell=bash
-# The compose layer: the single place that chooses Compose v2 (`docker compose`) or v1
-# (`docker-compose`), runs it with this stack's project, files and variables, and finds the
-# project's containers by their compose labels (never by a v1- or v2-style name).
-#
-# Choice: PRODSTACK_COMPOSE=auto (default) takes v2 when `docker compose version` answers and
-# falls back to v1; PRODSTACK_COMPOSE=v2 or v1 forces one. v1 has been end-of-life since 2023
-# and Docker's packages, Docker Desktop and hosted CI runners ship only v2.
-#
-# Where the two differ, the layer uses what both understand, so nothing branches on the
-# version below this choice:
-#   - colour: `--ansi never` (v1 understands it since 1.28; `--no-ansi` is v1-only);
-#   - `up --wait` is v2-only: the scripts wait themselves (health.sh), for both;
-#   - `ps` lists stopped containers only with `--all` in v2 (v1 always does): pass `--all`;
-#   - container names (`proj_api_1` vs `proj-api-1`): look containers up by label only;
-#   - `config --services` ignores profiles in v1 but not in v2: callers name the services
-#     they expect instead of asking compose (wait_stack_healthy).
+# The compose layer: runs Compose v2 (`docker compose`, the Docker CLI plugin) with this stack's
+# project, files and variables, and finds the project's containers by their compose labels.
+# Compose v1 (`docker-compose`, end of life since 2023) is not supported: the files use keys
+# only v2 validates (deploy.resources.limits.pids, ...), and `docker compose config` is the
+# check the files must pass.
 [[ -n "${_PRODSTACK_COMPOSE_SH:-}" ]] && return 0
 _PRODSTACK_COMPOSE_SH=1
 # shellcheck source=scripts/lib/env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
-PRODSTACK_COMPOSE="${PRODSTACK_COMPOSE:-auto}"
-COMPOSE_CMD=()
-COMPOSE_KIND=''
 COMPOSE_VERSION=''
 # Extra compose files (the monitoring overlay, callers' overrides), after the main file and its override.
 COMPOSE_EXTRA_FILES=()
 
-_COMPOSE_V2_HOWTO="install Compose v2, the Docker CLI plugin: the docker-compose-plugin package from Docker's apt or rpm repository (Docker's docs: Manuals > Docker Compose > Install > Plugin)"
+_COMPOSE_V2_HOWTO="install Compose v2, the Docker CLI plugin: on Debian 13 and Ubuntu 24.04 'apt-get install docker-compose'; on Debian 12 the same package from Debian 13 (a static binary needing only libc6 >= 2.34: add the trixie suite and 'apt-get install docker-compose/trixie', as scripts/install-prerequisites.sh does); elsewhere Docker's docker-compose-plugin package"
 
-# The version a candidate reports, or nothing when it does not answer.
-_compose_v2_version() { command -v docker >/dev/null 2>&1 && docker compose version --short 2>/dev/null; }
-_compose_v1_version() { command -v docker-compose >/dev/null 2>&1 && docker-compose version --short 2>/dev/null; }
-
-# Chooses the compose command once per script run and says which: "compose: docker compose (v2.x)".
+# Checks once per script run that Compose v2 answers, and says which: "compose: docker compose (v2.26.1)".
 compose_detect() {
-    [[ -n "$COMPOSE_KIND" ]] && return 0
-    local version=''
-    case "$PRODSTACK_COMPOSE" in
-        auto|v2|v1) ;;
-        *) die "PRODSTACK_COMPOSE must be auto, v2 or v1, not '$PRODSTACK_COMPOSE'" ;;
-    esac
-    if [[ "$PRODSTACK_COMPOSE" != v1 ]] && version="$(_compose_v2_version)" && [[ -n "$version" ]]; then
-        COMPOSE_KIND=v2 COMPOSE_CMD=(docker compose)
-    elif [[ "$PRODSTACK_COMPOSE" != v2 ]] && version="$(_compose_v1_version)" && [[ -n "$version" ]]; then
-        COMPOSE_KIND=v1 COMPOSE_CMD=(docker-compose)
-    elif [[ "$PRODSTACK_COMPOSE" == v2 ]]; then
-        die "PRODSTACK_COMPOSE=v2 but Compose v2 ('docker compose') does not answer: $_COMPOSE_V2_HOWTO"
-    elif [[ "$PRODSTACK_COMPOSE" == v1 ]]; then
-        die "PRODSTACK_COMPOSE=v1 but Compose v1 ('docker-compose') is not installed; unset PRODSTACK_COMPOSE to use Compose v2 ('docker compose')"
-    else
-        die "neither Compose v2 ('docker compose') nor Compose v1 ('docker-compose') is installed: $_COMPOSE_V2_HOWTO; v1 is only a fallback"
-    fi
+    [[ -n "$COMPOSE_VERSION" ]] && return 0
+    local version
+    version="$(docker compose version --short 2>/dev/null)" || version=''
+    [[ "$version" =~ ^v?[2-9] ]] || die "Compose v2 ('docker compose') does not answer${version:+ (it says \"$version\")}: $_COMPOSE_V2_HOWTO"
     COMPOSE_VERSION="${version#v}"
-    # Nested scripts (deploy.sh runs backup-db.sh) take the same one without probing again.
-    export PRODSTACK_COMPOSE=$COMPOSE_KIND
     info "compose: $(compose_name)"
 }
 
-# "docker compose (v2.29.1)" or "docker-compose (v1.29.2)", for progress lines.
+# "docker compose (v2.26.1)", for progress lines.
 compose_name() {
     compose_detect
-    printf '%s (v%s)' "${COMPOSE_CMD[*]}" "$COMPOSE_VERSION"
+    printf 'docker compose (v%s)' "$COMPOSE_VERSION"
 }
 
 # The engine and a compose command, checked before a script changes anything.
@@ -79,7 +46,7 @@ compose() {
         -f "$COMPOSE_FILE_OVERRIDE") file
     log_colored || args=(--ansi never "${args[@]}")
     for file in "${COMPOSE_EXTRA_FILES[@]}"; do args+=(-f "$file"); done
-    "${COMPOSE_CMD[@]}" "${args[@]}" "$@"
+    docker compose "${args[@]}" "$@"
 }
 
 use_monitoring() {
@@ -137,8 +104,8 @@ _project_ps() {
     docker ps -q --no-trunc "${filters[@]}" "$@"
 }
 
-# Name of one of the project's named volumes (compose names it <project>_<volume> in v1 and v2
-# alike, but the label is what says so).
+# Name of one of the project's named volumes (compose names it <project>_<volume>, but the label
+# is what says so).
 project_volume() {
     docker volume ls -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" \
         --filter "label=com.docker.compose.volume=$1"

@@ -76,8 +76,8 @@ print_stack_env() {
     done < <(compgen -e | sort)
 }
 
-# Random secret files: a 0700 directory holding 0444 files. docker-compose v1 bind-mounts
-# `file:` secrets with the host file's owner and mode (v2 too, outside Swarm), so the file
+# Random secret files: a 0700 directory holding 0444 files. Compose bind-mounts `file:`
+# secrets with the host file's owner and mode (outside Swarm), so the file
 # must be readable by the containers' non-root uids (999, 10001, ...); the 0700 directory
 # keeps other host users out.
 ensure_secrets() {

@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Compose for one project, always through {@code scripts/stack.sh compose -- ARGS}: the script
  * adds the stack's files (the production file, {@code --monitoring} for the overlay, {@code --file}
- * for the suite's own overrides), project and variables, and chooses Compose v2 or v1, so the
- * suite drives the stack exactly as the scripts and operators do.
+ * for the suite's own overrides), project and variables, so the suite drives the stack exactly as
+ * the scripts and operators do.
  */
 public final class Compose {
 
@@ -83,7 +83,7 @@ public final class Compose {
         return command("config").timeout(Duration.ofSeconds(60)).check().stdout();
     }
 
-    /** Stopped containers included: v2 lists them only with --all, v1 always. */
+    /** Stopped containers included (compose lists them only with --all). */
     public String ps() {
         return command("ps", "--all").timeout(Duration.ofSeconds(60)).run().stdout();
     }

@@ -17,9 +17,8 @@ import org.slf4j.LoggerFactory;
  * are not called: see acceptance-tests/README.md, "docker-compose-rule"), so the scripts keep the
  * lifecycle and the Janitor still finds everything by label.
  *
- * <p>It runs the compose that the scripts chose (v2 {@code docker compose} or v1
- * {@code docker-compose}, from their progress line) over the project's effective configuration as
- * that compose rendered it ({@code stack.sh compose -- config}), under the same project name.
+ * <p>It runs {@code docker compose} over the project's effective configuration as compose rendered
+ * it ({@code stack.sh compose -- config}), under the same project name.
  */
 public final class StackFaults {
 
@@ -31,15 +30,13 @@ public final class StackFaults {
         Compose compose = environment.compose();
         Path effective = environment.workDirectory().resolve("compose-effective.yml");
         StackEnvironment.writeReadable(effective, compose.config());
-        String used = StackScript.composeUsed(compose.version())
-                .orElseThrow(() -> new IllegalStateException("scripts/stack.sh did not say which compose it runs"));
         this.rule = DockerComposeExtension.builder()
                 .files(DockerComposeFiles.from(effective.toString()))
                 .projectName(ProjectName.fromString(environment.project()))
                 .machine(DockerMachine.localMachine().build())
-                .useDockerComposeV2(used.startsWith("docker compose"))
+                .useDockerComposeV2(true)
                 .build();
-        LOG.info("fault injection: docker-compose-rule with {} over {}", used, effective);
+        LOG.info("fault injection: docker-compose-rule with docker compose over {}", effective);
     }
 
     /** `compose stop SERVICE`: a graceful stop, as an operator or an orchestrator does it. */

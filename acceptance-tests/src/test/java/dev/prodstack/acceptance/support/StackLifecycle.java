@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Start, health and teardown of the run's compose project, always through the documented commands
- * of scripts/stack.sh ({@code prepare}, {@code compose -- ARGS}, {@code wait-healthy}): which Compose
- * runs (v2 or v1) is the scripts' choice. Teardown removes everything the project made (compose
+ * of scripts/stack.sh ({@code prepare}, {@code compose -- ARGS}, {@code wait-healthy}). Teardown removes everything the project made (compose
  * {@code down}, then the Janitor's sweep by label) unless the project is kept on purpose.
  */
 public final class StackLifecycle {

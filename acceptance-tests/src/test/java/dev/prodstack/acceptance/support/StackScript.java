@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The documented commands of scripts/stack.sh that the suite drives the stack with
  * (scripts/README.md, "stack.sh for programs"): {@code prepare}, {@code compose -- ARGS} and
- * {@code wait-healthy}. The suite never sources the scripts' shell internals; which Compose runs
- * (v2 {@code docker compose}, or v1 {@code docker-compose}) is decided by scripts/lib/compose.sh.
+ * {@code wait-healthy}. The suite never sources the scripts' shell internals; how compose runs is
+ * scripts/lib/compose.sh's business.
  */
 public final class StackScript {
 
