@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds the offline image set (deployment/images/) and the api image (deployment/Dockerfile)
-# from the package versions of deployment/images/versions.lock, and refreshes that lock.
-# Every image is cached by content (deployment/images/cache.sh): an image whose recipe, base,
-# apt sources and build arguments are unchanged is not rebuilt. This file holds the options and
-# the order of the run; the build steps are deployment/images/bootstrap.sh (the base),
-# recipes.sh (the offline images), api.sh (the api image) and refresh.sh (--refresh-lock).
+# with the newest package versions the Debian mirror publishes, never older ones than
+# deployment/images/versions.lock names, and records what each image holds. Every image is
+# cached by content (deployment/images/cache.sh) and rebuilt when its recipe, base or build
+# arguments changed or the mirror published a newer version of one of its packages. This file
+# holds the options and the order of the run; the steps are deployment/images/mirror.sh (what
+# the mirror serves), bootstrap.sh (the base), recipes.sh (the offline images), api.sh (the api
+# image), records.sh (what an image holds) and refresh.sh (--refresh-lock).
 # See deployment/images/README.md.
 set -euo pipefail
 
@@ -16,6 +18,10 @@ IMAGES_DIR="$ROOT/deployment/images"
 source "$IMAGES_DIR/lock.sh"
 # shellcheck source=deployment/images/cache.sh
 source "$IMAGES_DIR/cache.sh"
+# shellcheck source=deployment/images/records.sh
+source "$IMAGES_DIR/records.sh"
+# shellcheck source=deployment/images/mirror.sh
+source "$IMAGES_DIR/mirror.sh"
 # shellcheck source=deployment/images/bootstrap.sh
 source "$IMAGES_DIR/bootstrap.sh"
 # shellcheck source=deployment/images/recipes.sh
@@ -24,7 +30,7 @@ source "$IMAGES_DIR/recipes.sh"
 source "$IMAGES_DIR/api.sh"
 # shellcheck source=deployment/images/refresh.sh
 source "$IMAGES_DIR/refresh.sh"
-BASE_IMAGE="prodstack/debian:bookworm"
+BASE_IMAGE="prodstack/debian:$DEBIAN_RELEASE"
 JAR="service/target/prodstack-service.jar"
 
 usage() {
@@ -32,33 +38,39 @@ usage() {
 Usage: scripts/build-images.sh [options]
 
 Builds, in this order and skipping whatever is up to date:
-  base   $BASE_IMAGE: debootstrap --variant=minbase bookworm + docker import, slimmed
-         by base/slim.sh, its packages brought to the lock's versions by base/upgrade.sh
+  base   $BASE_IMAGE: debootstrap --variant=minbase $DEBIAN_RELEASE + docker import, slimmed
+         by base/slim.sh, its packages upgraded by base/upgrade.sh
   ${RECIPES[*]}
          the offline images of deployment/images/<name>/ (the exporters: exporter/), tagged
-         as in offline.env, installing exactly the package versions of versions.lock
+         as in offline.env
   api    prodstack/api:\$VERSION from deployment/Dockerfile and $JAR
          (run "mvn -B package -pl service -am -DskipTests" first)
-Packages come from the release, -updates and -security suites of the build machine's own
-Debian mirror (deployment/images/debian-sources.sh reads it from the host's apt configuration).
+Every package is the newest version the release, -updates and -security suites of the build
+machine's own Debian mirror publish (deployment/images/debian-sources.sh reads it from the
+host's apt configuration). Each run first reads the mirror's package lists (cached between
+runs) and prints where it moved on from versions.lock ("image package: locked -> built"); it
+stops before building anything when a package is not published, only an older version than the
+lock's is served (a rollback), or no mirror answers. An image is rebuilt when its recipe, base
+or build arguments changed or it lacks a version the mirror published since it was built.
+What the images hold is written to deployment/images/versions.built (git-ignored).
 
 Options:
-  --refresh-lock         resolve the newest published versions of every image's packages,
-                         rewrite versions.lock (and the tags of offline.env), print what
-                         changed (image package: old -> new), then build what changed and
-                         record the image ids; official digests where a registry answers
+  --refresh-lock         build, then write what the images hold into versions.lock (print
+                         what changed: image package: old -> new) and pin official.env's
+                         images by digest where a registry answers; commit the result
   --only NAME[,NAME...]  build only these (base, a recipe name, api); repeatable
   --skip-api             everything but the api image
   --official             only the api image, on the official bases of official.env
-                         (eclipse-temurin:17-jdk, debian:bookworm-slim): needs a registry
+                         (JDK_IMAGE, RUNTIME_BASE_IMAGE there): needs a registry
   --rebootstrap          debootstrap the base again even if it exists
   --jobs N               offline images built at the same time (default: \${BUILD_JOBS:-2})
-  --dry-run              say what would be built (with --refresh-lock: what would change)
+  --dry-run              read the mirror and say what would be built; build nothing
   -h, --help             this text
 
 Environment: VERSION (default: the root pom's version), REVISION, CREATED, SOURCE (OCI labels
 of the api image; default: git HEAD, its commit time, the git remote), BUILD_JOBS,
-DEBIAN_MIRROR / DEBIAN_SECURITY_MIRROR (instead of the host's mirrors).
+DEBIAN_MIRROR / DEBIAN_SECURITY_MIRROR (instead of the host's mirrors), PRODSTACK_CACHE_DIR
+(the package lists' cache; default ~/.cache/prodstack).
 EOF
 }
 
@@ -106,8 +118,8 @@ done
 if $OFFICIAL && { [[ ${#ONLY[@]} -gt 0 ]] || $REFRESH; }; then
     usage_error "--official builds the api image only; it does not combine with --only or --refresh-lock"
 fi
-if $REFRESH && [[ ${#ONLY[@]} -gt 0 ]]; then
-    usage_error "--refresh-lock resolves the whole set; it does not combine with --only"
+if $REFRESH && { [[ ${#ONLY[@]} -gt 0 ]] || $DRY_RUN; }; then
+    usage_error "--refresh-lock records the whole set as built; it does not combine with --only or --dry-run"
 fi
 
 # selected NAME: whether this run builds NAME.
@@ -146,11 +158,10 @@ SOURCES="$WORK/debian.sources"
 RELEASE_MIRROR="$("$IMAGES_DIR/debian-sources.sh" --mirrors | awk '$1 == "release" { print $2 }')"
 
 # "[STEP/TOTAL]" of each image's line; whether the base changes (a dry run then says the recipes
-# would build) and whether it is pinned to the lock (refresh.sh unpins it when there is no base).
+# would build).
 STEP=0
 TOTAL=0
 BASE_CHANGES=false
-BASE_PINNED=true
 
 # The OCI source label of every image.
 SOURCE="${SOURCE:-$(git -C "$ROOT" config --get remote.origin.url 2>/dev/null || echo unknown)}"
@@ -159,27 +170,29 @@ SOURCE="${SOURCE:-$(git -C "$ROOT" config --get remote.origin.url 2>/dev/null ||
 
 require_cmd docker
 docker info > /dev/null 2>&1 || die "the Docker engine is not reachable (is dockerd running?)"
-if ! $OFFICIAL && ! $REFRESH && [[ ! -f "$LOCK_FILE" ]]; then
-    die "deployment/images/versions.lock is missing: scripts/build-images.sh --refresh-lock creates it"
-fi
+check_lock
 
 started=$SECONDS
-if $REFRESH; then
-    refresh_lock
-    if $DRY_RUN; then
-        info "dry run: versions.lock unchanged, nothing built"
-        exit 0
-    fi
-fi
-for name in base "${RECIPES[@]}" api; do
+for name in "${RECIPES[@]}" api; do
     if selected "$name"; then TOTAL=$((TOTAL + 1)); fi
 done
+# Every offline image stands on the base: it is brought up to date whatever else is selected.
+if ! $OFFICIAL; then TOTAL=$((TOTAL + 1)); fi
 [[ "$TOTAL" -gt 0 ]] || die "nothing to build"
+# The api image on the official bases needs nothing of the offline set.
+if ! $OFFICIAL; then
+    ensure_base
+    resolve_mirror
+    check_tags
+fi
 step "building ${TOTAL} image(s)"
-if selected base; then build_base; fi
+if ! $OFFICIAL; then build_base; fi
 build_recipes
-if $REFRESH; then record_ids; ok "recorded the image ids in versions.lock"; fi
 if selected api; then build_api; fi
+if ! $DRY_RUN; then
+    write_record "$RECORD_FILE"
+    if $REFRESH; then refresh_lock; fi
+fi
 rm -rf "$LOG_DIR"
 if $DRY_RUN; then
     info "dry run: nothing was built"

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Offline vulnerability scan of the offline image set: for every image of the stack, the
-# packages for which the configured Debian suites (release, -updates, -security of the build
-# machine's mirror, as deployment/images/debian-sources.sh derives them) hold a newer version,
-# security fixes first, plus the JDK and OpenSSL versions of each image. Fails when an image
-# lacks a published security fix. Trivy does this job for the official images in the pipeline.
+# packages of which the configured Debian suites (release, -updates, -security of the build
+# machine's mirror, as deployment/images/debian-sources.sh derives them) publish a newer
+# version, security fixes first, plus the JDK and OpenSSL versions of each image. What an image
+# holds is read from the image itself (its dpkg database, or the dpkg records a FROM scratch
+# image keeps in /var/lib/dpkg/status.d/, deployment/images/records.sh); an image with no
+# package record fails the scan. Fails when an image lacks a published security fix. Trivy does
+# this job for the official images in the pipeline.
 set -euo pipefail
 
 # shellcheck source=scripts/lib/common.sh
@@ -11,20 +14,25 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 IMAGES_DIR="$PRODSTACK_ROOT/deployment/images"
 # shellcheck source=deployment/images/lock.sh
 source "$IMAGES_DIR/lock.sh"
+# shellcheck source=deployment/images/cache.sh
+source "$IMAGES_DIR/cache.sh"
+# shellcheck source=deployment/images/records.sh
+source "$IMAGES_DIR/records.sh"
+BASE_IMAGE="prodstack/debian:$DEBIAN_RELEASE"
 
 usage() {
     cat <<EOF
 Usage: scripts/scan-images.sh [options]
 
-Scans the images of deployment/images/offline.env and prodstack/api:\$VERSION (when built):
-each runs once, as root in a throw-away container, "apt list --upgradable" against package
-lists fetched once from the configured suites. Prints one report line per package with a
-newer version (image, package, installed, fixed, suite; the security suite first), then each
-image's JDK and OpenSSL (libssl3) versions.
+Scans the images of deployment/images/offline.env and prodstack/api:\$VERSION: reads each
+image's package records, then compares them all, in one throw-away container of
+$BASE_IMAGE, with the package lists of the configured suites. Prints one report line per
+package with a newer version (image, package, installed, fixed, suite; the security suite
+first), then each image's JDK and OpenSSL versions.
 
 Exit status: 0 when no image lacks a security fix (newer versions from the updates suite are
-reported, not fatal), 1 when one does, 2 on wrong usage; other failures exit non-zero with
-a message.
+reported, not fatal), 1 when one does or an image has no package record, 2 on wrong usage;
+other failures exit non-zero with a message.
 
 Options:
   --image REF   scan REF instead of the stack's images (repeatable; any Debian-based image)
@@ -54,11 +62,6 @@ while [[ $# -gt 0 ]]; do
     shift
 done
 
-project_version() {
-    sed -n '0,/<artifactId>prodstack-parent<\/artifactId>/d; s:.*<version>\(.*\)</version>.*:\1:p' \
-        "$PRODSTACK_ROOT/pom.xml" | head -n 1
-}
-
 # The stack's images: the offline set and the api image built on it. Grafana has no offline
 # image (official grafana/grafana, covered by the pipeline's Trivy scan).
 if [[ ${#IMAGES[@]} -eq 0 ]]; then
@@ -66,13 +69,8 @@ if [[ ${#IMAGES[@]} -eq 0 ]]; then
         [[ "$var" =~ ^[A-Z_]+_IMAGE$ && "$value" == prodstack/* ]] && IMAGES+=("$value")
     done < "$OFFLINE_ENV"
     if $WITH_API; then
-        api="prodstack/api:${VERSION:-$(project_version)}"
-        if docker image inspect "$api" > /dev/null 2>&1; then
-            IMAGES+=("$api")
-        else
-            # Its packages are prodstack/runtime's and its Java prodstack/jdk's, both scanned.
-            warn "$api is not built: not scanned (scripts/build-images.sh builds it)"
-        fi
+        # It runs in the stack: scanned like every other image, so it must be there.
+        IMAGES+=("prodstack/api:${VERSION:-$(project_version)}")
     fi
 fi
 
@@ -88,41 +86,27 @@ done
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/prodstack-scan-images.XXXXXX")"
 add_cleanup "rm -rf '$WORK'"
-mkdir -p "$WORK/sources" "$WORK/lists/partial"
-"$IMAGES_DIR/debian-sources.sh" > "$WORK/sources/debian.sources" || die "cannot derive the Debian apt sources"
-: > "$WORK/none.list"
-cp "$IMAGES_DIR/scan-in-image.sh" "$WORK/"
+mkdir -p "$WORK/stage"
+"$IMAGES_DIR/debian-sources.sh" > "$WORK/stage/debian.sources" || die "cannot derive the Debian apt sources"
+cp "$IMAGES_DIR/compare.sh" "$WORK/stage/"
+[[ -n "$(image_id "$BASE_IMAGE")" ]] || die "$BASE_IMAGE is missing (scripts/build-images.sh builds it)"
 
-# apt inside a container reads only the configured suites, whatever the image's own sources.
-APT_OPTS="-o Dir::Etc::SourceList=/run/prodstack-scan/none.list -o Dir::Etc::SourceParts=/run/prodstack-scan/sources"
-
-# in_image IMAGE LISTS_MODE SCRIPT: runs SCRIPT (sh) as root in a throw-away container of IMAGE.
-in_image() {
-    docker run --rm -u 0 --entrypoint /bin/sh \
-        -v "$WORK:/run/prodstack-scan:ro" -v "$WORK/lists:/var/lib/apt/lists:$2" \
-        "$1" -c "$3"
-}
-
-step "fetching the package lists of the configured suites"
-in_image "${IMAGES[0]}" rw "apt-get -qq $APT_OPTS update" > "$WORK/update.log" 2>&1 \
-    || { tail -n 20 "$WORK/update.log" >&2; die "apt-get update failed in ${IMAGES[0]}"; }
-
-step "scanning ${#IMAGES[@]} image(s)"
-: > "$WORK/findings"
-: > "$WORK/versions"
+step "reading the package records of ${#IMAGES[@]} image(s)"
+: > "$WORK/stage/held"
 for image in "${IMAGES[@]}"; do
-    in_image "$image" ro "sh /run/prodstack-scan/scan-in-image.sh $APT_OPTS" > "$WORK/scan.out" 2> "$WORK/scan.err" \
-        || { cat "$WORK/scan.err" >&2; die "scanning $image failed"; }
-    # The security suite first: a fix published there is the one that fails the scan.
-    awk -v image="$image" '$1 == "U" {
-            suite = ($5 ~ /-security/) ? "security" : "updates"
-            if ($5 !~ /-security|-updates/) suite = "release"
-            print (suite == "security" ? 0 : 1), image, $2, $3, $4, $5
-        }' "$WORK/scan.out" >> "$WORK/findings"
-    printf '%s %s %s\n' "$image" "$(awk '$1 == "J" { print $2 }' "$WORK/scan.out")" \
-        "$(awk '$1 == "S" { print $2 }' "$WORK/scan.out")" >> "$WORK/versions"
+    image_record "$image" > "$WORK/record" \
+        || die "$image has no package record (no /var/lib/dpkg/status nor status.d/): nothing to scan is a failure, not a pass"
+    awk -v image="$image" '{ print image, $1, $2 }' "$WORK/record" >> "$WORK/stage/held"
+    info "$image: $(wc -l < "$WORK/record") packages"
 done
 
+step "comparing them with the package lists of the configured suites"
+docker run --rm -u 0 --entrypoint /bin/sh -v "$WORK/stage:/tmp/prodstack" "$BASE_IMAGE" \
+        /tmp/prodstack/compare.sh > "$WORK/compare.out" 2> "$WORK/compare.err" \
+    || { tail -n 20 "$WORK/compare.err" >&2; die "comparing with the suites failed: $(tail -n 1 "$WORK/compare.err")"; }
+
+# The security suite first: a fix published there is the one that fails the scan.
+awk '$1 == "U" { print ($6 ~ /-security/ ? 0 : 1), $2, $3, $4, $5, $6 }' "$WORK/compare.out" > "$WORK/findings"
 security="$(awk '$1 == 0' "$WORK/findings" | wc -l)"
 updates="$(awk '$1 != 0' "$WORK/findings" | wc -l)"
 {
@@ -131,9 +115,15 @@ updates="$(awk '$1 != 0' "$WORK/findings" | wc -l)"
         | awk '{ printf "%-40s %-28s %-28s %-28s %s\n", $2, $3, $4, $5, $6 }'
     [[ -s "$WORK/findings" ]] || printf '(none: every package is at the newest version of the configured suites)\n'
     printf '\n%-40s %-34s %s\n' IMAGE JDK OPENSSL
-    awk '{ printf "%-40s %-34s %s\n", $1, $2, $3 }' "$WORK/versions"
+    # From the same records: OpenJDK (the api's jlink runtime records the package it was made
+    # from) and libssl.
+    awk '{ image[$1] = 1 }
+        $2 ~ /^openjdk-[0-9]+-jre-headless$/ { jdk[$1] = $3 }
+        $2 ~ /^libssl3(t64)?$/ { ssl[$1] = $3 }
+        END { for (i in image) printf "%-40s %-34s %s\n", i, (i in jdk ? jdk[i] : "-"), (i in ssl ? ssl[i] : "-") }' \
+        "$WORK/stage/held" | LC_ALL=C sort
 }
 if [[ "$security" -gt 0 ]]; then
-    die "$security package(s) lack a published security fix, $updates more have a newer version in the updates suite: scripts/build-images.sh --refresh-lock"
+    die "$security package(s) lack a published security fix, $updates more have a newer version in the updates suite: scripts/build-images.sh rebuilds them"
 fi
 ok "no image lacks a security fix (${#IMAGES[@]} images; $updates newer version(s) in the updates suite only)"

@@ -192,7 +192,7 @@ cmd_deploy() {
         step "initialising a single-node swarm"
         run docker swarm init --advertise-addr 127.0.0.1 >/dev/null
     fi
-    prepare_stack false
+    prepare_stack build
     select_endpoint_mode
     export_config_versions
     export API_REPLICAS="${replicas:-${API_REPLICAS:-2}}"

@@ -1,21 +1,18 @@
 # shellcheck shell=bash
 # The api image (deployment/Dockerfile) from the jar Maven built on the host, for
-# scripts/build-images.sh. Sourced by build-images.sh after lock.sh and cache.sh; uses its ROOT,
-# JAR, SOURCE, LOG_DIR, STEP, TOTAL, OFFICIAL and DRY_RUN.
-
-project_version() {
-    sed -n '0,/<artifactId>prodstack-parent<\/artifactId>/d; s:.*<version>\(.*\)</version>.*:\1:p' \
-        "$ROOT/pom.xml" | head -n 1
-}
+# scripts/build-images.sh. Sourced by build-images.sh after lock.sh, cache.sh and records.sh;
+# uses its ROOT, JAR, SOURCE, LOG_DIR, STEP, TOTAL, OFFICIAL, DRY_RUN and RESOLVED.
 
 # The api image from the jar Maven built on the host, on the offline bases (or the official
-# ones with --official, where debian:bookworm-slim gets the runtime's locked busybox-static and tini).
+# ones with --official). It is rebuilt when its content hash changed (the jar, the Dockerfile,
+# the ids of the two images it is assembled from) or when a package it carries is behind the
+# version its source image got from the mirror.
 build_api() {
-    local version revision created env_file jdk runtime image line hash start arg pkg
+    local version revision created env_file jdk runtime image line hash start arg stale=''
     STEP=$((STEP + 1))
     version="${VERSION:-$(project_version)}"
     [[ -n "$version" ]] || die "cannot read the project version from pom.xml; set VERSION"
-    image="prodstack/api:$version"
+    image="${API_IMAGE:-prodstack/api:$version}"
     line="[$STEP/$TOTAL] $image ..."
     [[ -f "$ROOT/$JAR" ]] || die "$JAR is missing: run mvn -B package -pl service -am -DskipTests first"
     env_file="$OFFLINE_ENV"
@@ -33,18 +30,18 @@ build_api() {
     local args=(--build-arg "JDK_IMAGE=$jdk" --build-arg "RUNTIME_BASE_IMAGE=$runtime"
         --build-arg "VERSION=$version" --build-arg "REVISION=$revision"
         --build-arg "CREATED=$created" --build-arg "SOURCE=$SOURCE")
-    for pkg in busybox-static tini; do
-        arg="$(locked_version runtime "$pkg")"
-        if [[ -n "$arg" ]]; then args+=(--build-arg "$(printf '%s_VERSION' "$pkg" | tr 'a-z-' 'A-Z_')=$arg"); fi
-    done
     hash="$(content_hash "$ROOT/deployment/Dockerfile" "$ROOT/.dockerignore" "$ROOT/$JAR" \
         "$ROOT/service/config.yml" -- "$(image_id "$jdk")" "$(image_id "$runtime")" "${args[@]}")"
-    if [[ "$(image_hash "$image")" == "$hash" ]]; then
+    if ! $OFFICIAL && [[ -n "$(image_id "$image")" && -n "$RESOLVED" ]]; then
+        stale="$(stale_packages "$image" base jdk runtime | head -n 3 \
+            | awk '{ printf "%s%s %s -> %s", sep, $1, $2, $3; sep = ", " }')"
+    fi
+    if [[ "$(image_hash "$image")" == "$hash" && -z "$stale" ]]; then
         info "$line up to date"
         return
     fi
     if $DRY_RUN; then
-        info "$line would build on $jdk + $runtime"
+        info "$line would build on $jdk + $runtime${stale:+ (behind the mirror: $stale)}"
         return
     fi
     start=$SECONDS
@@ -53,5 +50,5 @@ build_api() {
         fail_with_log "$line" "$LOG_DIR/api.log"
         exit 1
     fi
-    ok "$line built in $(elapsed "$start")"
+    ok "$line built in $(elapsed "$start")${stale:+ (was behind the mirror: $stale)}"
 }

@@ -1,15 +1,16 @@
 # shellcheck shell=bash
-# The base image of the offline set, prodstack/debian:bookworm, for scripts/build-images.sh:
-# debootstrap, import, slim, upgrade to the lock. Sourced by build-images.sh after lock.sh and
-# cache.sh; uses its BASE_IMAGE, IMAGES_DIR, SOURCES, RELEASE_MIRROR, WORK and LOG_DIR, the run's
-# STEP, TOTAL, DRY_RUN and REBOOTSTRAP, and sets CONTAINER, ROOTFS (for its cleanup) and
-# BASE_CHANGES (for the recipes' dry run); BASE_PINNED false (refresh.sh) unpins its packages.
+# The base image of the offline set, prodstack/debian:$DEBIAN_RELEASE, for
+# scripts/build-images.sh: debootstrap, import, slim, upgrade to the newest published versions.
+# Sourced by build-images.sh after lock.sh, cache.sh and records.sh; uses its BASE_IMAGE,
+# IMAGES_DIR, SOURCES, RELEASE_MIRROR, WORK, LOG_DIR, RESOLVED, STEP, TOTAL, DRY_RUN and
+# REBOOTSTRAP, and sets CONTAINER and ROOTFS (for its cleanup) and BASE_CHANGES (for the
+# recipes' dry run).
 
-# run_in_base IMAGE "SCRIPT..." FILE...: runs the deployment/images/SCRIPTs one after the other
-# as root in a new container of IMAGE, with them, the FILEs and the sources in /tmp/prodstack;
-# the stopped container stays in $CONTAINER (for an export).
+# run_in_base IMAGE "SCRIPT..." FILE... [-- DOCKER_ARG...]: runs the deployment/images/SCRIPTs one
+# after the other as root in a new container of IMAGE, with them, the FILEs and the sources in
+# /tmp/prodstack; the stopped container stays in $CONTAINER (for an export).
 run_in_base() {
-    local image="$1" scripts="$2" script file paths=()
+    local image="$1" scripts="$2" script paths=() docker_args=()
     shift 2
     rm -rf "$WORK/stage"
     mkdir -p "$WORK/stage"
@@ -18,67 +19,86 @@ run_in_base() {
         cp "$IMAGES_DIR/$script" "$WORK/stage/"
         paths+=("/tmp/prodstack/${script##*/}")
     done
-    for file in "$@"; do cp "$file" "$WORK/stage/"; done
+    while [[ $# -gt 0 ]]; do
+        if [[ "$1" == -- ]]; then shift; docker_args=("$@"); break; fi
+        cp "$1" "$WORK/stage/"
+        shift
+    done
     CONTAINER="prodstack-build-images-$$-$RANDOM"
     # shellcheck disable=SC2016 # expanded by the container's shell
-    docker create --name "$CONTAINER" -u 0 "$image" /bin/sh -c 'set -e; for s in "$@"; do sh "$s"; done' \
-        sh "${paths[@]}" > /dev/null
+    docker create --name "$CONTAINER" -u 0 "${docker_args[@]}" "$image" \
+        /bin/sh -c 'set -e; for s in "$@"; do sh "$s"; done' sh "${paths[@]}" > /dev/null
     docker cp "$WORK/stage/." "$CONTAINER:/tmp/prodstack"
     docker start -a "$CONTAINER"
 }
 
-# The base: a debootstrap of bookworm from the host's mirror, imported, slimmed like
-# debian:bookworm-slim, pointed at the three suites and brought to the lock's versions. An
-# existing base whose hash differs (new lock, new recipe) is updated in place, not bootstrapped.
+base_hash() { content_hash "$IMAGES_DIR/base" -- "$(cat "$SOURCES")"; }
+
+# ensure_base: a base to resolve in. When there is none (or with --rebootstrap): debootstrap
+# --variant=minbase from the host's mirror, imported, slimmed like debian:$DEBIAN_RELEASE-slim,
+# pointed at the three suites and upgraded to the newest published versions.
+ensure_base() {
+    local start raw line="[base] $BASE_IMAGE ..."
+    if [[ -n "$(image_id "$BASE_IMAGE")" ]] && ! $REBOOTSTRAP; then return 0; fi
+    if $DRY_RUN; then
+        info "$line would debootstrap $DEBIAN_RELEASE and import it; nothing more can be said without it"
+        exit 0
+    fi
+    [[ "$(id -u)" == 0 ]] || die "debootstrap needs root: run as root (or sudo) to create $BASE_IMAGE"
+    require_cmd debootstrap
+    start=$SECONDS
+    ROOTFS="$(mktemp -d /var/tmp/prodstack-base.XXXXXX)"
+    raw="prodstack/debian:$DEBIAN_RELEASE-raw"
+    if ! { debootstrap --variant=minbase "$DEBIAN_RELEASE" "$ROOTFS/rootfs" "$RELEASE_MIRROR" \
+            && tar -C "$ROOTFS/rootfs" -c . | docker import - "$raw"; } > "$LOG_DIR/base.log" 2>&1; then
+        fail_with_log "$line" "$LOG_DIR/base.log"
+        exit 1
+    fi
+    rm -rf "$ROOTFS"
+    ROOTFS=''
+    : > "$WORK/locked"
+    import_base "$raw" "$line" || exit 1
+    docker rmi "$raw" > /dev/null 2>&1 || true
+    ok "$line bootstrapped in $(elapsed "$start")"
+}
+
+# import_base FROM LINE: slim.sh and upgrade.sh (to $WORK/locked, or the newest versions when it
+# is empty) in a container of FROM, exported and imported again as the base, so that nothing
+# slim.sh removes stays in a layer. The previous base stays for whatever was built on it.
+import_base() {
+    if ! { run_in_base "$1" "base/slim.sh base/upgrade.sh" "$WORK/locked" \
+            && docker export "$CONTAINER" | docker import \
+                --change 'CMD ["bash"]' \
+                --change "LABEL $HASH_LABEL=$(base_hash)" \
+                --change "LABEL org.opencontainers.image.title=prodstack/debian org.opencontainers.image.version=$DEBIAN_RELEASE" \
+                --change "LABEL org.opencontainers.image.description=\"Debian $DEBIAN_RELEASE minbase (debootstrap), slimmed like debian:$DEBIAN_RELEASE-slim, with the updates and security suites\"" \
+                - "$BASE_IMAGE"; } >> "$LOG_DIR/base.log" 2>&1; then
+        fail_with_log "$2" "$LOG_DIR/base.log"
+        return 1
+    fi
+    docker rm -f "$CONTAINER" > /dev/null
+    CONTAINER=''
+}
+
+# build_base: the base brought to the resolved versions, in place, when its recipe or sources
+# changed or the mirror published a newer version of one of its packages.
 build_base() {
-    local line hash existing start raw
+    local line stale start
     STEP=$((STEP + 1))
     line="[$STEP/$TOTAL] $BASE_IMAGE ..."
-    # Unpinned (only when --refresh-lock finds no base to resolve in), every package goes to the
-    # newest published version.
-    if $BASE_PINNED; then locked base > "$WORK/locked"; else : > "$WORK/locked"; fi
-    hash="$(content_hash "$IMAGES_DIR/base" -- "$(cat "$SOURCES")" "$(cat "$WORK/locked")")"
-    existing="$(image_id "$BASE_IMAGE")"
-    if [[ -n "$existing" ]] && ! $REBOOTSTRAP && [[ "$(image_hash "$BASE_IMAGE")" == "$hash" ]]; then
+    stale="$(stale_packages --all "$BASE_IMAGE" base)"
+    if [[ "$(image_hash "$BASE_IMAGE")" == "$(base_hash)" && -z "$stale" ]]; then
         info "$line up to date"
         return
     fi
     if $DRY_RUN; then
+        # shellcheck disable=SC2034 # build-images.sh state, read by recipes.sh
         BASE_CHANGES=true
-        if [[ -n "$existing" ]] && ! $REBOOTSTRAP; then info "$line would update the existing image"
-        else info "$line would debootstrap bookworm and import it"; fi
+        info "$line would be updated in place ($(printf '%s\n' "$stale" | grep -c . || true) package(s) behind the mirror)"
         return
     fi
     start=$SECONDS
-    raw="$BASE_IMAGE"
-    if [[ -z "$existing" ]] || $REBOOTSTRAP; then
-        [[ "$(id -u)" == 0 ]] || die "debootstrap needs root: run as root (or sudo) to create $BASE_IMAGE"
-        require_cmd debootstrap
-        ROOTFS="$(mktemp -d /var/tmp/prodstack-base.XXXXXX)"
-        raw="prodstack/debian:bookworm-raw"
-        if ! { debootstrap --variant=minbase bookworm "$ROOTFS/rootfs" "$RELEASE_MIRROR" \
-                && tar -C "$ROOTFS/rootfs" -c . | docker import - "$raw"; } > "$LOG_DIR/base.log" 2>&1; then
-            fail_with_log "$line" "$LOG_DIR/base.log"
-            exit 1
-        fi
-        rm -rf "$ROOTFS"
-        ROOTFS=''
-    fi
-    # Exported and imported again, so nothing slim.sh removes stays in a layer.
-    if ! { run_in_base "$raw" "base/slim.sh base/upgrade.sh" "$WORK/locked" \
-            && docker export "$CONTAINER" | docker import \
-                --change 'CMD ["bash"]' \
-                --change "LABEL $HASH_LABEL=$hash" \
-                --change 'LABEL org.opencontainers.image.title=prodstack/debian org.opencontainers.image.version=bookworm' \
-                --change 'LABEL org.opencontainers.image.description="Debian bookworm minbase (debootstrap), slimmed like debian:bookworm-slim, with the updates and security suites"' \
-                - "$BASE_IMAGE"; } >> "$LOG_DIR/base.log" 2>&1; then
-        fail_with_log "$line" "$LOG_DIR/base.log"
-        exit 1
-    fi
-    docker rm -f "$CONTAINER" > /dev/null
-    CONTAINER=''
-    # The raw import is ours; the previous base stays for whatever was built on it.
-    if [[ "$raw" != "$BASE_IMAGE" ]]; then docker rmi "$raw" > /dev/null 2>&1 || true; fi
-    if [[ "$raw" != "$BASE_IMAGE" ]]; then ok "$line bootstrapped in $(elapsed "$start")"
-    else ok "$line updated in $(elapsed "$start")"; fi
+    resolved_of base | tr ' ' '\n' > "$WORK/locked"
+    import_base "$BASE_IMAGE" "$line" || exit 1
+    ok "$line updated in $(elapsed "$start")${stale:+ ($(printf '%s\n' "$stale" | wc -l) package(s) were behind the mirror)}"
 }

@@ -7,7 +7,9 @@
 # scripts/scan-images.sh (the suites an image is checked against).
 set -euo pipefail
 
-RELEASE="${DEBIAN_RELEASE:-bookworm}"
+# The release is the one of lock.sh, the one place that names it.
+# shellcheck disable=SC2016 # a sed pattern, not an expansion
+RELEASE="${DEBIAN_RELEASE:-$(sed -n 's/^export DEBIAN_RELEASE="${DEBIAN_RELEASE:-\(.*\)}"$/\1/p' "$(dirname "${BASH_SOURCE[0]}")/lock.sh")}"
 APT_ETC="${APT_ETC:-/etc/apt}"
 
 usage() {
@@ -72,7 +74,8 @@ host_sources() {
 
 # first_uri SUITE: the first host URI serving SUITE.
 first_uri() {
-    host_sources | awk -v suite="$1" '$1 == suite { print $2; exit }'
+    # No early exit: host_sources would die of SIGPIPE under pipefail.
+    host_sources | awk -v suite="$1" '$1 == suite && !found { print $2; found = 1 }'
 }
 
 release_uri="${DEBIAN_MIRROR:-$(first_uri "$RELEASE")}"

@@ -2,13 +2,20 @@
 # The offline set's recipes and deployment/images/versions.lock, for scripts/build-images.sh
 # and scripts/scan-images.sh. Source it after scripts/lib/common.sh (die) with IMAGES_DIR set.
 #
-# versions.lock holds one entry a line, "<image> <package> <version>", for the base and every
-# recipe: the image's whole package set (dependencies included) as resolved by
-# `scripts/build-images.sh --refresh-lock`, "<image> @image <id>" for the image that build
-# produced, and "official <VAR> <name:tag> <digest or ->" for the official images.
+# versions.lock holds one entry a line, "<image> <package> <version>": what each image of the
+# set held when the lock was last written (scripts/build-images.sh --refresh-lock): the base's
+# every package, each recipe's packages beyond the base, the api image's; and "official <VAR>
+# <name:tag> <digest or ->" for the official images. A build installs the newest published
+# version of every package (a Debian mirror serves no other) and fails only when that is older
+# than the lock's: the lock is a record and a floor, not a list of versions to fetch.
 
+# The Debian release every offline image is built from (debian-sources.sh reads it too).
+export DEBIAN_RELEASE="${DEBIAN_RELEASE:-bookworm}"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 LOCK_FILE="$IMAGES_DIR/versions.lock"
+# What the images on this machine hold after its last build, in the lock's format (git-ignored).
+# shellcheck disable=SC2034
+RECORD_FILE="$IMAGES_DIR/versions.built"
 OFFLINE_ENV="$IMAGES_DIR/offline.env"
 # shellcheck disable=SC2034
 OFFICIAL_ENV="$IMAGES_DIR/official.env"
@@ -50,6 +57,8 @@ recipe_packages() {
     printf '%s' "$packages"
 }
 
+first_package() { local packages; packages="$(recipe_packages "$1")"; printf '%s' "${packages%% *}"; }
+
 # env_value FILE VAR: VAR's value in an env file (KEY=value lines).
 env_value() {
     local value
@@ -71,19 +80,13 @@ image_var() {
 
 image_of() { env_value "$OFFLINE_ENV" "$(image_var "$1")"; }
 
-# locked NAME [LOCK]: the image's packages as pkg=version words (empty if not in the lock).
-locked() {
-    [[ -f "${2:-$LOCK_FILE}" ]] || return 0
-    awk -v name="$1" '$1 == name && $2 !~ /^@/ { printf "%s%s=%s", sep, $2, $3; sep = " " }' "${2:-$LOCK_FILE}"
-}
-
-locked_version() {
-    [[ -f "$LOCK_FILE" ]] || return 0
-    awk -v name="$1" -v pkg="$2" '$1 == name && $2 == pkg { print $3 }' "$LOCK_FILE"
+project_version() {
+    sed -n '0,/<artifactId>prodstack-parent<\/artifactId>/d; s:.*<version>\(.*\)</version>.*:\1:p' \
+        "$IMAGES_DIR/../../pom.xml" | head -n 1
 }
 
 # upstream VERSION: a Debian version without epoch, revision and +/~ suffixes (5:7.0.15-1~deb12u10
-# -> 7.0.15, 17.0.21.1+2-1~deb12u1 -> 17.0.21.1, 2.42.0+ds-5+deb12u1 -> 2.42.0): the image tag.
+# -> 7.0.15, 17.0.21.1+2-1~deb12u1 -> 17.0.21.1, 2.42.0+ds-5+deb12u1 -> 2.42.0).
 upstream() {
     local version="$1"
     [[ "$version" == *:* ]] && version="${version#*:}"
@@ -100,60 +103,18 @@ recipe_prepare() {
     if [[ -f "$script" ]]; then printf '%s' "$script"; fi
 }
 
-# locked_tag NAME: the tag the lock gives the image (runtime is always "bookworm"; opensearch is
-# OpenSearch's version from its pom.xml, not a Debian package's).
-locked_tag() {
-    local main version
-    if [[ "$1" == runtime ]]; then printf 'bookworm'; return; fi
-    if [[ "$1" == opensearch ]]; then
-        sed -n 's:.*<opensearch.version>\(.*\)</opensearch.version>.*:\1:p' "$(recipe_dir opensearch)/pom.xml"
-        return
-    fi
-    main="$(recipe_packages "$1")"
-    main="${main%% *}"
-    version="$(locked_version "$1" "$main")"
-    [[ -n "$version" ]] || return 0
-    upstream "$version"
-}
-
-# lock_changes OLD NEW: "image package: old -> new" for every difference of two lock files
-# (package entries only); nothing when they agree.
-lock_changes() {
-    awk '/^#/ || NF < 3 || $2 ~ /^@/ || $1 == "official" { next }
-        FILENAME == ARGV[1] { old[$1 " " $2] = $3; next }
-        { new[$1 " " $2] = $3 }
-        END {
-            for (k in new) if (!(k in old)) print k ": (none) -> " new[k]
-                           else if (old[k] != new[k]) print k ": " old[k] " -> " new[k]
-            for (k in old) if (!(k in new)) print k ": " old[k] " -> (removed)"
-        }' "$1" "$2" | LC_ALL=C sort
-}
-
-# set_lock_entry FILE IMAGE KEY VALUE...: replaces (or appends) the "IMAGE KEY ..." line.
-set_lock_entry() {
-    local file="$1" image="$2" key="$3" tmp
-    shift 3
-    tmp="$(mktemp "$file.XXXXXX")"
-    awk -v image="$image" -v key="$key" -v line="$image $key $*" '
-        $1 == image && $2 == key { if (!done) print line; done = 1; next }
-        { print }
-        END { if (!done) print line }' "$file" > "$tmp"
-    cat "$tmp" > "$file"
-    rm -f "$tmp"
-}
-
-# sort_lock FILE: the header, the image entries sorted by image and key, the official entries
-# in official.env's order; a refresh that changes nothing leaves the file as it was.
-sort_lock() {
-    local tmp
-    tmp="$(mktemp "$1.XXXXXX")"
-    {
-        sed -n '/^#/p' "$1"
-        awk '!/^#/ && NF && $1 != "official"' "$1" | LC_ALL=C sort -k1,1 -k2,2 -u
-        awk '$1 == "official"' "$1"
-    } > "$tmp"
-    cat "$tmp" > "$1"
-    rm -f "$tmp"
+# check_lock: every line of versions.lock is a comment, "<image> <package> <version>" for an
+# image of the set, or an "official" entry; anything else stops the run, naming the line.
+check_lock() {
+    [[ -f "$LOCK_FILE" ]] || return 0
+    local bad
+    bad="$(awk -v names=" base api ${RECIPES[*]} " '
+        /^#/ || /^[[:space:]]*$/ { next }
+        $1 == "official" { if (NF == 4 && $2 ~ /^[A-Z_]+_IMAGE$/) next }
+        $1 != "official" && NF == 3 && index(names, " " $1 " ") && $2 ~ /^[a-z0-9][a-z0-9+.-]*$/ \
+            && $3 ~ /^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$/ { next }
+        { printf "line %d: \"%s\"", NR, $0; exit }' "$LOCK_FILE")"
+    [[ -z "$bad" ]] || die "deployment/images/versions.lock $bad is not \"<image> <package> <version>\" for an image of the set (base api ${RECIPES[*]}); fix or restore it (git checkout deployment/images/versions.lock)"
 }
 
 # set_env_value FILE VAR VALUE: rewrites VAR=... in an env file.

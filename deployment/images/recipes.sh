@@ -1,40 +1,33 @@
 # shellcheck shell=bash
 # The offline images of deployment/images/<name>/ (the exporters: exporter/, one stage each),
-# for scripts/build-images.sh: build arguments from versions.lock and exporter/exporters, JOBS
-# builds at a time. The recipe list is lock.sh's RECIPES: a new recipe is a directory and one
-# word there. Sourced by build-images.sh after lock.sh and cache.sh; uses its BASE_IMAGE,
-# SOURCE, LOG_DIR, STEP, TOTAL, JOBS, DRY_RUN, BASE_CHANGES and selected.
+# for scripts/build-images.sh: build arguments from the resolved versions (mirror.sh) and
+# exporter/exporters, JOBS builds at a time. The recipe list is lock.sh's RECIPES: a new recipe
+# is a directory and one word there. Sourced by build-images.sh after lock.sh, cache.sh,
+# records.sh and mirror.sh; uses its BASE_IMAGE, SOURCE, LOG_DIR, STEP, TOTAL, JOBS, DRY_RUN,
+# BASE_CHANGES and selected.
 
 # recipe_args NAME TAG: the build arguments of one offline image, one per line.
 recipe_args() {
     local name="$1"
-    printf '%s\n' "BASE_IMAGE=$BASE_IMAGE" "SOURCE=$SOURCE" "IMAGE_VERSION=$2" "LOCKED=$(locked "$name")"
+    printf '%s\n' "BASE_IMAGE=$BASE_IMAGE" "SOURCE=$SOURCE" "IMAGE_VERSION=$2" "LOCKED=$(resolved_of "$name")"
     if is_exporter "$name"; then
         printf '%s\n' "TITLE=$name" "PACKAGE=$(exporter_field "$name" 2)" "BINARY=$(exporter_field "$name" 3)" \
             "USER_ID=$(exporter_field "$name" 4)" "PORT=$(exporter_field "$name" 5)" \
             "HEALTH_PATH=$(exporter_field "$name" 6)" \
-            "DESCRIPTION=$(exporter_field "$name" 7) ${2%.*} (Debian bookworm), port $(exporter_field "$name" 5)"
+            "DESCRIPTION=$(exporter_field "$name" 7) ${2%.*} (Debian $DEBIAN_RELEASE), port $(exporter_field "$name" 5)"
     fi
 }
 
-# build_recipe STEP NAME: one offline image; prints one line; non-zero on failure.
+# build_recipe STEP NAME: one offline image; prints one line; non-zero on failure. It is up to
+# date when its content hash (recipe, base, build arguments with the resolved versions) is the
+# one it was built with and it holds every resolved version: an image cached on this machine
+# that lacks a version the mirror published since is rebuilt, whoever built it.
 build_recipe() {
-    local step="$1" name="$2" dir image tag want line base_id hash start arg prepare
+    local step="$1" name="$2" dir image line base_id hash start arg prepare stale=''
     local args=() build=()
     dir="$(recipe_dir "$name")"
     image="$(image_of "$name")"
-    tag="${image##*:}"
     line="[$step/$TOTAL] $image ..."
-    # The tag is the upstream version of the recipe's first package, as locked.
-    want="$(locked_tag "$name")"
-    if [[ -z "$(locked "$name")" ]]; then
-        warn "$line FAILED: versions.lock has no packages for $name (scripts/build-images.sh --refresh-lock)"
-        return 1
-    fi
-    if [[ "$want" != "$tag" ]]; then
-        warn "$line FAILED: offline.env tags it $tag, versions.lock installs $want (scripts/build-images.sh --refresh-lock rewrites the tags)"
-        return 1
-    fi
     base_id="$(image_id "$BASE_IMAGE")"
     if $BASE_CHANGES || { [[ -z "$base_id" ]] && $DRY_RUN; }; then
         info "$line would build (on the new base)"
@@ -51,14 +44,18 @@ build_recipe() {
         fail_with_log "$line" "$LOG_DIR/$name.prepare.log"
         return 1
     fi
-    mapfile -t args < <(recipe_args "$name" "$tag")
+    mapfile -t args < <(recipe_args "$name" "$(resolved_tag "$name")")
     hash="$(content_hash "$dir" -- "$base_id" "${args[@]}")"
-    if [[ "$(image_hash "$image")" == "$hash" ]]; then
+    if [[ -n "$(image_id "$image")" ]]; then
+        stale="$(stale_packages --all "$image" base "$name" | head -n 3 \
+            | awk '{ printf "%s%s %s -> %s", sep, $1, $2, $3; sep = ", " }')"
+    fi
+    if [[ "$(image_hash "$image")" == "$hash" && -z "$stale" ]]; then
         info "$line up to date"
         return 0
     fi
     if $DRY_RUN; then
-        info "$line would build from ${dir#"$ROOT"/}"
+        info "$line would build from ${dir#"$ROOT"/}${stale:+ (behind the mirror: $stale)}"
         return 0
     fi
     for arg in "${args[@]}"; do build+=(--build-arg "$arg"); done
@@ -69,7 +66,7 @@ build_recipe() {
         fail_with_log "$line" "$LOG_DIR/$name.log"
         return 1
     fi
-    ok "$line built in $(elapsed "$start")"
+    ok "$line built in $(elapsed "$start")${stale:+ (was behind the mirror: $stale)}"
 }
 
 # The offline images, JOBS at a time; each prints its own line when done.

@@ -91,33 +91,6 @@ ensure_jar() {
     [[ "$DRY_RUN" == true || -f "$jar" ]] || die "Maven finished but $jar is missing"
 }
 
-# Builds the api image $API_IMAGE (compose build api) when it is missing, older than the jar,
-# or always with force=true; force=never uses it as it is. The Dockerfile copies the
-# host-built jar and downloads nothing.
-ensure_current_api_image() {
-    local force=${1:-false} jar="$PRODSTACK_ROOT/service/target/prodstack-service.jar" created
-    if [[ "$force" == never ]]; then
-        image_exists "$API_IMAGE" || die "api image $API_IMAGE is missing"
-        ok "api image $API_IMAGE present (used as it is)"
-        return 0
-    fi
-    ensure_jar
-    if [[ "$force" != true ]] && image_exists "$API_IMAGE"; then
-        created="$(date -d "$(docker image inspect --format '{{.Created}}' "$API_IMAGE")" +%s)"
-        if [[ -f "$jar" ]] && (( $(stat -c %Y "$jar") > created )); then
-            info "the jar is newer than $API_IMAGE: rebuilding"
-        else
-            ok "api image $API_IMAGE present"
-            return 0
-        fi
-    fi
-    step "building the api image $API_IMAGE with $(compose_name) (base images from the $IMAGE_SOURCE set)"
-    REVISION="$(git -C "$PRODSTACK_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
-    CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    export REVISION CREATED
-    run compose build api || die "building $API_IMAGE failed"
-}
-
 # Image references the selected set must provide before `up` (monitoring and logging ones when
 # those overlays are in use; Grafana is optional, see select_grafana_profile).
 required_images() {
@@ -141,32 +114,44 @@ missing_images() {
     done < <(required_images)
 }
 
-# Offline: the Debian-built set comes from scripts/build-images.sh (cached by content, so a
-# second run is quick); the api image is built separately from the freshly packaged jar.
-ensure_offline_images() {
-    local missing
-    missing="$(missing_images | tr '\n' ' ')"
-    if [[ -z "$missing" ]]; then
-        ok "offline images present"
-        return 0
+# The images of the selected set, made current by scripts/build-images.sh (cached by content,
+# so a run with nothing new costs the reading of the mirror's package lists): with the offline
+# set, every image of it, rebuilt where the mirror published a fix since it was built; the api
+# image (API_IMAGE) from the jar, on the offline or the official bases. api: build (when not
+# current), never (used as it is: it must exist) or skip (no image work at all).
+ensure_images() {
+    local api=$1 args=()
+    [[ "$api" == skip ]] && return 0
+    if [[ "$api" == never ]]; then
+        [[ "$IMAGE_SOURCE" == offline ]] && args=(--skip-api)
+    else
+        ensure_jar
+        [[ "$IMAGE_SOURCE" == official ]] && args=(--official)
     fi
-    step "building the offline images (missing: ${missing% })"
-    run "$PRODSTACK_ROOT/scripts/build-images.sh" --skip-api || die "scripts/build-images.sh failed"
+    if [[ "$IMAGE_SOURCE" == offline || "$api" != never ]]; then
+        step "making the $IMAGE_SOURCE images current: scripts/build-images.sh ${args[*]}"
+        run "$PRODSTACK_ROOT/scripts/build-images.sh" "${args[@]}" || die "scripts/build-images.sh failed"
+    fi
     [[ "$DRY_RUN" == true ]] && return 0
-    missing="$(missing_images | tr '\n' ' ')"
-    [[ -z "$missing" ]] || die "still missing after scripts/build-images.sh: ${missing% } (not in the offline set?)"
+    if [[ "$api" == never ]]; then
+        image_exists "$API_IMAGE" || die "api image $API_IMAGE is missing"
+        ok "api image $API_IMAGE present (used as it is)"
+    fi
+    # compose pulls what the official set lacks; the offline set has nowhere to pull from.
+    if [[ "$IMAGE_SOURCE" == offline ]]; then
+        local missing
+        missing="$(missing_images | tr '\n' ' ')"
+        [[ -z "$missing" ]] || die "missing images: ${missing% } (not in the offline set?)"
+    fi
 }
 
 # Everything `up` needs on a fresh checkout, once stack_defaults_with_images chose the images:
-# the image set, secrets, TLS, the api image. rebuild: true (always), false (when missing or
-# older than the jar), never (the api image as it is), skip (no image work at all: for a
-# caller that checks the images itself).
+# current images, secrets, TLS. api: as ensure_images.
 prepare_stack() {
-    local rebuild=${1:-false}
+    local api=${1:-build}
     [[ -n "${IMAGE_SOURCE:-}" ]] || die "internal: stack_defaults_with_images must run before prepare_stack"
-    [[ "$IMAGE_SOURCE" == offline && "$rebuild" != skip ]] && ensure_offline_images
+    ensure_images "$api"
     uses_compose_file "$COMPOSE_FILE_MONITORING" && select_grafana_profile
     ensure_secrets
     ensure_tls
-    [[ "$rebuild" == skip ]] || ensure_current_api_image "$rebuild"
 }

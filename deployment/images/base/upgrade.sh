@@ -1,9 +1,9 @@
 #!/bin/sh
-# Points the base at the release, -updates and -security suites and brings its packages to
-# the versions of deployment/images/versions.lock. Runs inside a throw-away container after
-# slim.sh, with its inputs in /tmp/prodstack: debian.sources (deployment/images/debian-sources.sh,
-# generated from the build machine's apt configuration) and locked (pkg=version words; empty
-# when the lock has no base yet, and then every package goes to the newest published version).
+# Points the base at the release, -updates and -security suites and brings its packages to the
+# versions this run of scripts/build-images.sh resolved (the newest published ones). Runs inside
+# a throw-away container after slim.sh, with its inputs in /tmp/prodstack: debian.sources
+# (deployment/images/debian-sources.sh, generated from the build machine's apt configuration)
+# and locked (pkg=version words; empty for a new base, which goes to the newest versions).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 in=/tmp/prodstack
