@@ -86,7 +86,7 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public PostgresFactory getDataSourceFactory(ProdstackConfiguration configuration) {
-                return configuration.getDatabase();
+                return configuration.getDatabase().forMigrations();
             }
 
             @Override

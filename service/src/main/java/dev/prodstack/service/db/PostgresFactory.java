@@ -25,6 +25,19 @@ public final class PostgresFactory extends DataSourceFactory {
         this.passwordFile = passwordFile == null ? "" : passwordFile.trim();
     }
 
+    /**
+     * This factory for the {@code db migrate} command: Postgres' statement timeout of the request path
+     * ({@code -c statement_timeout=...} in {@code options}) turned off. It bounds a request; a migration (an
+     * index built on a large table, or a small one on a loaded machine) must be allowed to finish.
+     */
+    public PostgresFactory forMigrations() {
+        final String options = getProperties().get("options");
+        if (options != null) {
+            getProperties().put("options", options.replaceAll("statement_timeout=\\S+", "statement_timeout=0"));
+        }
+        return this;
+    }
+
     @Override
     public ManagedDataSource build(MetricRegistry metricRegistry, String name) {
         if (!passwordFile.isEmpty()) {

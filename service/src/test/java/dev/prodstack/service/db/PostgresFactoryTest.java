@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DATABASE_PASSWORD_FILE: the password is read from the secret file (trimmed) when the pool is built. */
+/**
+ * DATABASE_PASSWORD_FILE: the password is read from the secret file (trimmed) when the pool is built; the
+ * {@code db migrate} command's copy runs without the request path's statement timeout.
+ */
 class PostgresFactoryTest {
     @Test
     void readsThePasswordFromItsFile(@TempDir Path dir) throws Exception {
@@ -38,5 +41,13 @@ class PostgresFactoryTest {
         assertThatThrownBy(() -> factory.build(new MetricRegistry(), "test"))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("missing");
+    }
+
+    @Test
+    void migrationsRunWithoutTheStatementTimeoutAndKeepTheOtherOptions() {
+        final PostgresFactory factory = new PostgresFactory();
+        factory.getProperties().put("options", "-c statement_timeout=1500 -c lock_timeout=5s");
+        assertThat(factory.forMigrations().getProperties())
+                .containsEntry("options", "-c statement_timeout=0 -c lock_timeout=5s");
     }
 }

@@ -23,7 +23,7 @@ class UserDaoIT {
     @BeforeAll
     static void schema() {
         TestServices.migrate();
-        jdbi = Jdbi.create(TestServices.DATABASE_URL, TestServices.DATABASE_USER, "")
+        jdbi = Jdbi.create(TestServices.DATABASE_URL, TestServices.DATABASE_USER, TestServices.DATABASE_PASSWORD)
                 .installPlugin(new SqlObjectPlugin());
     }
 

@@ -25,21 +25,21 @@ final class RunDatabase {
     private RunDatabase() {}
 
     /** The JDBC URL to test against: {@code explicit} if given, else a new database on {@code serverUrl}. */
-    static String url(String serverUrl, String user, String explicit) {
+    static String url(String serverUrl, String user, String password, String explicit) {
         if (!explicit.isBlank()) {
             System.out.println("[test-services] using the given database " + explicit + " as it is");
             return explicit;
         }
         final String name = PREFIX + LocalDateTime.now(ZoneOffset.UTC).format(STAMP) + "_"
                 + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection admin = DriverManager.getConnection(serverUrl, user, "");
+        try (Connection admin = DriverManager.getConnection(serverUrl, user, password);
                 Statement statement = admin.createStatement()) {
             dropAbandoned(statement);
             statement.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create the run's database on " + serverUrl, e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(serverUrl, user, name), "drop-" + name));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> drop(serverUrl, user, password, name), "drop-" + name));
         final String url = serverUrl.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
         System.out.println("[test-services] created the empty database " + name + " for this run: " + url);
         return url;
@@ -62,8 +62,8 @@ final class RunDatabase {
         }
     }
 
-    private static void drop(String serverUrl, String user, String name) {
-        try (Connection admin = DriverManager.getConnection(serverUrl, user, "");
+    private static void drop(String serverUrl, String user, String password, String name) {
+        try (Connection admin = DriverManager.getConnection(serverUrl, user, password);
                 Statement statement = admin.createStatement()) {
             // FORCE: the apps' pools may still hold connections while the JVM shuts down.
             statement.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");

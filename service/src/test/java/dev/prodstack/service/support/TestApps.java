@@ -38,6 +38,7 @@ public final class TestApps {
                 ConfigOverride.config("server.adminConnectors[0].port", "0"),
                 ConfigOverride.config("database.url", databaseUrl),
                 ConfigOverride.config("database.user", TestServices.DATABASE_USER),
+                ConfigOverride.config("database.passwordFile", TestServices::passwordFile),
                 ConfigOverride.config("redis.url", redisUrl),
                 ConfigOverride.config("cache.keyPrefix", TestServices.KEY_PREFIX),
                 ConfigOverride.config("cache.ttlSeconds", "60"),

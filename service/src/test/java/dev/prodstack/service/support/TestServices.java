@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -30,15 +31,31 @@ public final class TestServices {
     public static final String SERVER_URL = setting(
             "PRODSTACK_TEST_POSTGRES_URL", "prodstack.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
 
-    public static final String DATABASE_USER =
-            setting("PRODSTACK_TEST_DATABASE_USER", "prodstack.test.database.user", "postgres");
+    /**
+     * The local server's test role, as scripts/install-prerequisites.sh creates it (a role with CREATEDB and a
+     * password, since Debian's Postgres asks for one on TCP); without that file, {@code postgres} with no password
+     * (a server that trusts local connections).
+     */
+    private static final Properties LOCAL_CREDENTIALS = localCredentials();
+
+    public static final String DATABASE_USER = setting(
+            "PRODSTACK_TEST_DATABASE_USER",
+            "prodstack.test.database.user",
+            LOCAL_CREDENTIALS.getProperty("user", "postgres"));
+    public static final String DATABASE_PASSWORD = setting(
+            "PRODSTACK_TEST_DATABASE_PASSWORD",
+            "prodstack.test.database.password",
+            LOCAL_CREDENTIALS.getProperty("password", ""));
     public static final String REDIS_URL =
             setting("PRODSTACK_TEST_REDIS_URL", "prodstack.test.redis.url", "redis://127.0.0.1:6379");
     /** Per JVM run, so cache entries of an earlier run (or another suite on the same Redis) are never seen. */
     public static final String KEY_PREFIX = "prodstack-test:" + UUID.randomUUID() + ":user:";
 
     public static final String DATABASE_URL = RunDatabase.url(
-            SERVER_URL, DATABASE_USER, setting("PRODSTACK_TEST_DATABASE_URL", "prodstack.test.database.url", ""));
+            SERVER_URL,
+            DATABASE_USER,
+            DATABASE_PASSWORD,
+            setting("PRODSTACK_TEST_DATABASE_URL", "prodstack.test.database.url", ""));
     /** The service's real config file: the tests exercise what production runs, with overrides on top. */
     public static final String CONFIG = Path.of("config.yml").toAbsolutePath().toString();
     /** A port nothing listens on: connections are refused at once. */
@@ -53,22 +70,52 @@ public final class TestServices {
     }
 
     private static final AtomicBoolean MIGRATED = new AtomicBoolean();
-    private static Path tokenFile;
+    private static String tokenFile;
+    private static String passwordFile;
 
     private TestServices() {}
 
     /** The admin token in a file, with a trailing newline the service must trim. */
     public static synchronized String tokenFile() {
         if (tokenFile == null) {
-            try {
-                tokenFile = Files.createTempFile("prodstack-admin-token", ".txt");
-                Files.writeString(tokenFile, ADMIN_TOKEN + "\n", StandardCharsets.UTF_8);
-                tokenFile.toFile().deleteOnExit();
+            tokenFile = secretFile("prodstack-admin-token", ADMIN_TOKEN);
+        }
+        return tokenFile;
+    }
+
+    /** The database password in a file, as the service reads it ({@code database.passwordFile}); "" for none. */
+    public static synchronized String passwordFile() {
+        if (passwordFile == null) {
+            passwordFile = DATABASE_PASSWORD.isEmpty() ? "" : secretFile("prodstack-db-password", DATABASE_PASSWORD);
+        }
+        return passwordFile;
+    }
+
+    private static String secretFile(String prefix, String content) {
+        try {
+            final Path file = Files.createTempFile(prefix, ".txt");
+            Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
+            file.toFile().deleteOnExit();
+            return file.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Properties localCredentials() {
+        final Path file = Path.of(setting(
+                "PRODSTACK_TEST_DATABASE_CREDENTIALS",
+                "prodstack.test.database.credentials",
+                System.getProperty("user.home") + "/.config/prodstack/test-database.properties"));
+        final Properties properties = new Properties();
+        if (Files.isRegularFile(file)) {
+            try (var reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                properties.load(reader);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException("cannot read " + file, e);
             }
         }
-        return tokenFile.toString();
+        return properties;
     }
 
     /** Runs {@code db migrate} of the service, as the deployment's one-shot migrate step does. */
@@ -85,6 +132,7 @@ public final class TestServices {
             application.initialize(bootstrap);
             final String previousUrl = System.setProperty("dw.database.url", DATABASE_URL);
             final String previousUser = System.setProperty("dw.database.user", DATABASE_USER);
+            final String previousPassword = System.setProperty("dw.database.passwordFile", passwordFile());
             try {
                 final Optional<Throwable> failure = new Cli(
                                 new JarLocation(ProdstackApplication.class), bootstrap, System.out, System.err)
@@ -95,6 +143,7 @@ public final class TestServices {
             } finally {
                 restore("dw.database.url", previousUrl);
                 restore("dw.database.user", previousUser);
+                restore("dw.database.passwordFile", previousPassword);
             }
             MIGRATED.set(true);
         }
@@ -142,7 +191,7 @@ public final class TestServices {
     }
 
     public static Connection connect() throws SQLException {
-        return DriverManager.getConnection(DATABASE_URL, DATABASE_USER, "");
+        return DriverManager.getConnection(DATABASE_URL, DATABASE_USER, DATABASE_PASSWORD);
     }
 
     private static void restore(String key, String previous) {
