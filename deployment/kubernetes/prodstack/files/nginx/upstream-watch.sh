@@ -1,0 +1,1 @@
+../../../../../security/nginx/upstream-watch.sh
