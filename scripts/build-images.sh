@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the offline image set (deployment/images/) and the api image (deployment/Dockerfile)
+# Builds the offline image set (deployment/images/) and the api image (deployment/api/Dockerfile)
 # with the newest package versions the Debian mirror publishes, never older ones than
 # deployment/images/versions.lock names, and records what each image holds. Every image is
 # cached by content (deployment/images/cache.sh) and rebuilt when its recipe, base or build
@@ -26,6 +26,8 @@ source "$IMAGES_DIR/mirror.sh"
 source "$IMAGES_DIR/bootstrap.sh"
 # shellcheck source=deployment/images/recipes.sh
 source "$IMAGES_DIR/recipes.sh"
+# shellcheck source=deployment/images/train.sh
+source "$IMAGES_DIR/train.sh"
 # shellcheck source=deployment/images/api.sh
 source "$IMAGES_DIR/api.sh"
 # shellcheck source=deployment/images/refresh.sh
@@ -43,7 +45,7 @@ Builds, in this order and skipping whatever is up to date:
   ${RECIPES[*]}
          the offline images of deployment/images/<name>/ (the exporters: exporter/), tagged
          as in offline.env
-  api    prodstack/api:\$VERSION from deployment/Dockerfile and $JAR
+  api    prodstack/api:\$VERSION from deployment/api/Dockerfile and $JAR
          (run "mvn -B package -pl service -am -DskipTests" first)
 Every package is the newest version the release, -updates and -security suites of the build
 machine's own Debian mirror publish (deployment/images/debian-sources.sh reads it from the
@@ -145,6 +147,7 @@ LOG_DIR="$(mktemp -d "${TMPDIR:-/tmp}/prodstack-build-images-logs.XXXXXX")"
 ROOTFS=''
 CONTAINER=''
 cleanup() {
+    train_cleanup
     if [[ -n "$CONTAINER" ]]; then docker rm -f "$CONTAINER" > /dev/null 2>&1 || true; fi
     if [[ -n "$ROOTFS" ]]; then rm -rf "$ROOTFS"; fi
     rm -rf "$WORK"

@@ -107,10 +107,10 @@ if wanted compose; then
     compose_detect
     step "$(compose_name) config -q, image set ${images#"$root"/}"
     # One merged env file per case (last line wins). Order = the scripts' precedence:
-    # deployment/.env < image set < deployment/env/<environment>.env.
+    # the official set < deployment/.env < image set < deployment/env/<environment>.env.
     for env in default staging production; do
         {
-            cat deployment/.env.example "$images"
+            cat deployment/images/official.env deployment/.env.example "$images"
             [[ "$env" == default ]] || cat "deployment/env/$env.env.example"
         } >"$tmp/$env.env"
         for files in docker-compose.yml,docker-compose.override.yml \

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
-# The api image (deployment/Dockerfile) from the jar Maven built on the host, for
-# scripts/build-images.sh. Sourced by build-images.sh after lock.sh, cache.sh and records.sh;
-# uses its ROOT, JAR, SOURCE, LOG_DIR, STEP, TOTAL, OFFICIAL, DRY_RUN and RESOLVED.
+# The api image (deployment/api/Dockerfile) from the jar Maven built on the host, with the AOT
+# cache of a training run of it (train.sh), for scripts/build-images.sh. Sourced by
+# build-images.sh after lock.sh, cache.sh, records.sh and train.sh; uses its ROOT, JAR, SOURCE,
+# WORK, LOG_DIR, STEP, TOTAL, OFFICIAL, DRY_RUN and RESOLVED.
 
 # The api image from the jar Maven built on the host, on the offline bases (or the official
 # ones with --official). It is rebuilt when its content hash changed (the jar, the Dockerfile,
@@ -30,8 +31,8 @@ build_api() {
     local args=(--build-arg "JDK_IMAGE=$jdk" --build-arg "RUNTIME_BASE_IMAGE=$runtime"
         --build-arg "VERSION=$version" --build-arg "REVISION=$revision"
         --build-arg "CREATED=$created" --build-arg "SOURCE=$SOURCE")
-    hash="$(content_hash "$ROOT/deployment/Dockerfile" "$ROOT/.dockerignore" "$ROOT/$JAR" \
-        "$ROOT/service/config.yml" -- "$(image_id "$jdk")" "$(image_id "$runtime")" "${args[@]}")"
+    hash="$(content_hash "$ROOT/deployment/api" "$ROOT/deployment/images/train.sh" "$ROOT/.dockerignore" \
+        "$ROOT/$JAR" "$ROOT/service/config.yml" -- "$(image_id "$jdk")" "$(image_id "$runtime")" "${args[@]}")"
     if ! $OFFICIAL && [[ -n "$(image_id "$image")" && -n "$RESOLVED" ]]; then
         stale="$(stale_packages "$image" base jdk runtime | head -n 3 \
             | awk '{ printf "%s%s %s -> %s", sep, $1, $2, $3; sep = ", " }')"
@@ -45,10 +46,26 @@ build_api() {
         return
     fi
     start=$SECONDS
-    if ! docker build --force-rm -f "$ROOT/deployment/Dockerfile" "${args[@]}" --label "$HASH_LABEL=$hash" \
-            -t "$image" "$ROOT" > "$LOG_DIR/api.log" 2>&1; then
+    local untrained="prodstack-build/api-untrained:$$"
+    if ! docker build --force-rm -f "$ROOT/deployment/api/Dockerfile" --target app "${args[@]}" \
+            -t "$untrained" "$ROOT" > "$LOG_DIR/api.log" 2>&1; then
         fail_with_log "$line" "$LOG_DIR/api.log"
         exit 1
     fi
-    ok "$line built in $(elapsed "$start")${stale:+ (was behind the mirror: $stale)}"
+    if ! train_api "$untrained" "$WORK/aot" "$(env_value "$env_file" POSTGRES_IMAGE)" \
+            "$(env_value "$env_file" REDIS_IMAGE)" >> "$LOG_DIR/api.log" 2>&1; then
+        train_cleanup
+        docker rmi "$untrained" > /dev/null 2>&1 || true
+        fail_with_log "$line" "$LOG_DIR/api.log"
+        die "the training run that makes the AOT cache of $image failed (log: $LOG_DIR/api.log)"
+    fi
+    train_cleanup
+    # The cache added in a layer of its own: the image the training ran, plus app.aot.
+    printf 'FROM %s\nCOPY --chown=0:0 --chmod=0444 app.aot /app/app.aot\n' "$untrained" > "$WORK/aot/Dockerfile"
+    if ! docker build --force-rm --label "$HASH_LABEL=$hash" -t "$image" "$WORK/aot" >> "$LOG_DIR/api.log" 2>&1; then
+        fail_with_log "$line" "$LOG_DIR/api.log"
+        exit 1
+    fi
+    docker rmi "$untrained" > /dev/null 2>&1 || true
+    ok "$line built in $(elapsed "$start"), AOT cache $(( $(stat -c %s "$WORK/aot/app.aot") / 1048576 )) MB${stale:+ (was behind the mirror: $stale)}"
 }

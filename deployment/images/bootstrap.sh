@@ -66,7 +66,7 @@ ensure_base() {
 # is empty) in a container of FROM, exported and imported again as the base, so that nothing
 # slim.sh removes stays in a layer. The previous base stays for whatever was built on it.
 import_base() {
-    if ! { run_in_base "$1" "base/slim.sh base/upgrade.sh" "$WORK/locked" \
+    if ! { run_in_base "$1" "base/slim.sh base/upgrade.sh" "$WORK/locked" "$IMAGES_DIR/base/install-packages" \
             && docker export "$CONTAINER" | docker import \
                 --change 'CMD ["bash"]' \
                 --change "LABEL $HASH_LABEL=$(base_hash)" \

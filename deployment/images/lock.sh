@@ -10,7 +10,7 @@
 # than the lock's: the lock is a record and a floor, not a list of versions to fetch.
 
 # The Debian release every offline image is built from (debian-sources.sh reads it too).
-export DEBIAN_RELEASE="${DEBIAN_RELEASE:-bookworm}"
+export DEBIAN_RELEASE="${DEBIAN_RELEASE:-trixie}"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 LOCK_FILE="$IMAGES_DIR/versions.lock"
 # What the images on this machine hold after its last build, in the lock's format (git-ignored).

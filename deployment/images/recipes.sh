@@ -6,15 +6,21 @@
 # records.sh and mirror.sh; uses its BASE_IMAGE, SOURCE, LOG_DIR, STEP, TOTAL, JOBS, DRY_RUN,
 # BASE_CHANGES and selected.
 
-# recipe_args NAME TAG: the build arguments of one offline image, one per line.
+# recipe_args NAME VERSION: the build arguments of one offline image, one per line ("--label
+# KEY=VALUE" for its OCI labels, which every recipe shares and so no Dockerfile repeats).
 recipe_args() {
-    local name="$1"
-    printf '%s\n' "BASE_IMAGE=$BASE_IMAGE" "SOURCE=$SOURCE" "IMAGE_VERSION=$2" "LOCKED=$(resolved_of "$name")"
+    local name="$1" image
+    image="$(image_of "$name")"
+    printf '%s\n' "BASE_IMAGE=$BASE_IMAGE" "LOCKED=$(resolved_of "$name")" \
+        "--label org.opencontainers.image.title=${image%:*}" \
+        "--label org.opencontainers.image.version=$2" \
+        "--label org.opencontainers.image.source=$SOURCE" \
+        "--label org.opencontainers.image.base.name=$BASE_IMAGE"
     if is_exporter "$name"; then
-        printf '%s\n' "TITLE=$name" "PACKAGE=$(exporter_field "$name" 2)" "BINARY=$(exporter_field "$name" 3)" \
+        printf '%s\n' "IMAGE_VERSION=$2" "PACKAGE=$(exporter_field "$name" 2)" "BINARY=$(exporter_field "$name" 3)" \
             "USER_ID=$(exporter_field "$name" 4)" "PORT=$(exporter_field "$name" 5)" \
             "HEALTH_PATH=$(exporter_field "$name" 6)" \
-            "DESCRIPTION=$(exporter_field "$name" 7) ${2%.*} (Debian $DEBIAN_RELEASE), port $(exporter_field "$name" 5)"
+            "DESCRIPTION=$(exporter_field "$name" 7) (Debian), port $(exporter_field "$name" 5)"
     fi
 }
 
@@ -58,7 +64,9 @@ build_recipe() {
         info "$line would build from ${dir#"$ROOT"/}${stale:+ (behind the mirror: $stale)}"
         return 0
     fi
-    for arg in "${args[@]}"; do build+=(--build-arg "$arg"); done
+    for arg in "${args[@]}"; do
+        if [[ "$arg" == "--label "* ]]; then build+=(--label "${arg#--label }"); else build+=(--build-arg "$arg"); fi
+    done
     if is_exporter "$name"; then build+=(--target "$name"); fi
     start=$SECONDS
     if ! docker build --force-rm "${build[@]}" --label "$HASH_LABEL=$hash" -t "$image" "$dir" \

@@ -25,7 +25,8 @@ export PRODSTACK_ROOT DEPLOY_DIR
 # one pair of surrounding quotes stripped; nothing is evaluated). A variable that is already
 # set keeps its value: files are loaded from the most to the least specific, so the first
 # writer wins. Precedence: the caller's environment > deployment/env/<env>.env (deploy.sh) >
-# the image set (offline.env / official.env) > deployment/.env > built-in defaults.
+# the offline set (offline.env) > deployment/.env > the official set (official.env) > built-in
+# defaults.
 load_env_file() {
     local file=$1 line key value
     [[ -r "$file" ]] || die "env file not found or unreadable: $file"
@@ -48,6 +49,8 @@ load_env_file() {
 # operator's deployment/.env, which compose would read too.
 stack_defaults() {
     [[ -f "$DEPLOY_DIR/.env" ]] && load_env_file "$DEPLOY_DIR/.env"
+    # The compose files name no image themselves: the official set fills what nothing set before.
+    load_env_file "$OFFICIAL_ENV_FILE"
     export COMPOSE_PROJECT_NAME="${COMPOSE_PROJECT_NAME:-prodstack}"
     export VERSION="${VERSION:-1.0.0}"
     export API_IMAGE="${API_IMAGE:-prodstack/api:$VERSION}"

@@ -33,19 +33,18 @@ select_image_source() {
         official|offline) ;;
         *) die "image source must be auto, official or offline, not '$wanted'" ;;
     esac
+    # The offline set first: what it has no image for (Grafana) comes from the official set
+    # (stack_defaults), the one file that names the official images.
     if [[ "$wanted" == offline ]]; then
         [[ -r "$OFFLINE_ENV_FILE" ]] || die "offline image list missing: $OFFLINE_ENV_FILE"
         load_env_file "$OFFLINE_ENV_FILE"
-    elif [[ -r "$OFFICIAL_ENV_FILE" ]]; then
-        # The compose defaults, loaded so that no offline name from deployment/.env survives.
-        load_env_file "$OFFICIAL_ENV_FILE"
     fi
     export IMAGE_SOURCE="$wanted"
     ok "image source: $IMAGE_SOURCE"
 }
 
 # For commands that start containers: the image set (auto|official|offline) is selected
-# before deployment/.env is read, so that its names beat the .env file's.
+# before deployment/.env is read, so that the offline set's names beat the .env file's.
 stack_defaults_with_images() {
     select_image_source "$1"
     stack_defaults
@@ -55,11 +54,11 @@ stack_defaults_with_images() {
 # (no Debian package), so it runs only when its image can be had. Call after
 # select_image_source.
 select_grafana_profile() {
-    if [[ "$IMAGE_SOURCE" == official ]] || image_exists "${GRAFANA_IMAGE:-grafana/grafana:11.3.0}"; then
+    if [[ "$IMAGE_SOURCE" == official ]] || image_exists "$GRAFANA_IMAGE"; then
         export COMPOSE_PROFILES=grafana
-        info "Grafana: ${GRAFANA_IMAGE:-grafana/grafana:11.3.0}"
+        info "Grafana: $GRAFANA_IMAGE"
     else
-        info "Grafana: skipped, no image ${GRAFANA_IMAGE:-grafana/grafana:11.3.0} in the $IMAGE_SOURCE set"
+        info "Grafana: skipped, no image $GRAFANA_IMAGE in the $IMAGE_SOURCE set"
     fi
 }
 
@@ -94,8 +93,7 @@ ensure_jar() {
 # Image references the selected set must provide before `up` (monitoring and logging ones when
 # those overlays are in use; Grafana is optional, see select_grafana_profile).
 required_images() {
-    printf '%s\n' "${POSTGRES_IMAGE:-postgres:15.10-bookworm}" "${REDIS_IMAGE:-redis:7.0.15-bookworm}" \
-        "${NGINX_IMAGE:-nginx:1.27.3}" "${RUNTIME_BASE_IMAGE:-}" "${JDK_IMAGE:-}"
+    printf '%s\n' "$POSTGRES_IMAGE" "$REDIS_IMAGE" "$NGINX_IMAGE" "$RUNTIME_BASE_IMAGE" "$JDK_IMAGE"
     if uses_compose_file "$COMPOSE_FILE_MONITORING"; then
         printf '%s\n' "${PROMETHEUS_IMAGE:-}" "${ALERTMANAGER_IMAGE:-}" \
             "${POSTGRES_EXPORTER_IMAGE:-}" "${REDIS_EXPORTER_IMAGE:-}" \

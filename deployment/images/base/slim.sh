@@ -1,8 +1,8 @@
 #!/bin/sh
-# Turns a raw `debootstrap --variant=minbase bookworm` import into a slim base, the way the
-# official debian:bookworm-slim is made (debuerreotype's minimizing config). It runs inside a
+# Turns a raw `debootstrap --variant=minbase of the release` import into a slim base, the way the
+# official debian:<release>-slim is made (debuerreotype's minimizing config). It runs inside a
 # throw-away container of the raw import; scripts/build-images.sh exports the result and
-# imports it as prodstack/debian:bookworm, so the removed files are gone from every layer.
+# imports it as prodstack/debian:<release>, so the removed files are gone from every layer.
 set -eu
 
 # Later package installs leave no docs, man pages or translations behind (copyrights stay).
@@ -32,6 +32,9 @@ APT::AutoRemove::SuggestsImportant "false";
 APT::Install-Recommends "false";
 APT::Install-Suggests "false";
 EOF
+
+# The install step of every recipe (base/install-packages), on PATH for their Dockerfiles.
+install -m 0755 /tmp/prodstack/install-packages /usr/local/sbin/install-packages
 
 # No init system runs in a container: package scripts must not try to start services.
 printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d

@@ -21,17 +21,17 @@ class ComposeOverlayTest {
     /** The overlay as written (image variables, port strings, volumes). */
     private static final JsonNode SERVICES = yaml(COMPOSE_OVERLAY).path("services");
 
-    /** Image variable and official default of each monitoring service (deployment/images/official.env). */
+    /** The image variable of each monitoring service; its value is deployment/images/official.env's (or offline.env's). */
     private static final Map<String, String> IMAGES = Map.of(
-            "prometheus", "${PROMETHEUS_IMAGE:-prom/prometheus:v2.42.0}",
-            "alertmanager", "${ALERTMANAGER_IMAGE:-prom/alertmanager:v0.25.0}",
-            "grafana", "${GRAFANA_IMAGE:-grafana/grafana:11.3.0}",
-            "postgres-exporter", "${POSTGRES_EXPORTER_IMAGE:-quay.io/prometheuscommunity/postgres-exporter:v0.11.1}",
-            "redis-exporter", "${REDIS_EXPORTER_IMAGE:-oliver006/redis_exporter:v1.45.0}",
-            "nginx-exporter", "${NGINX_EXPORTER_IMAGE:-nginx/nginx-prometheus-exporter:0.11.0}",
-            "blackbox-exporter", "${BLACKBOX_EXPORTER_IMAGE:-prom/blackbox-exporter:v0.23.0}",
-            "node-exporter", "${NODE_EXPORTER_IMAGE:-prom/node-exporter:v1.5.0}",
-            "alert-sink", "${NGINX_IMAGE:-nginx:1.27.3}");
+            "prometheus", "PROMETHEUS_IMAGE",
+            "alertmanager", "ALERTMANAGER_IMAGE",
+            "grafana", "GRAFANA_IMAGE",
+            "postgres-exporter", "POSTGRES_EXPORTER_IMAGE",
+            "redis-exporter", "REDIS_EXPORTER_IMAGE",
+            "nginx-exporter", "NGINX_EXPORTER_IMAGE",
+            "blackbox-exporter", "BLACKBOX_EXPORTER_IMAGE",
+            "node-exporter", "NODE_EXPORTER_IMAGE",
+            "alert-sink", "NGINX_IMAGE");
 
     /** FROM scratch official images: no client inside to run a healthcheck with. */
     private static final Set<String> WITHOUT_HEALTHCHECK = Set.of("redis-exporter", "nginx-exporter");
@@ -56,11 +56,28 @@ class ComposeOverlayTest {
     }
 
     @Test
-    void everyMonitoringServiceUsesItsImageVariableWithTheOfficialDefault() {
-        IMAGES.forEach((service, image) -> assertThat(
+    void everyMonitoringServiceNamesItsImageOnlyByAVariableThatMustBeSet() {
+        IMAGES.forEach((service, variable) -> assertThat(
                         SERVICES.path(service).path("image").asText())
+                .as("image of %s: no second copy of official.env's name", service)
+                .startsWith("${" + variable + ":?"));
+    }
+
+    @Test
+    void theScriptsRunEachMonitoringServiceOnTheOfficialSetsImage() throws java.io.IOException {
+        assertThat(effective.exitCode()).as(effective.describe()).isZero();
+        Map<String, String> official = new java.util.HashMap<>();
+        for (String line : java.nio.file.Files.readAllLines(ROOT.resolve("deployment/images/official.env"))) {
+            int equals = line.indexOf('=');
+            if (!line.startsWith("#") && equals > 0) {
+                official.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        }
+        JsonNode services = yaml(effective.stdout()).path("services");
+        IMAGES.forEach((service, variable) -> assertThat(
+                        services.path(service).path("image").asText())
                 .as("image of %s", service)
-                .isEqualTo(image));
+                .isEqualTo(official.get(variable)));
     }
 
     @Test
