@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The edge's TLS: HTTP redirects to HTTPS, TLS 1.2 and 1.3 with the dev CA's certificate for
  * localhost, TLS 1.0 and 1.1 refused by nginx (not merely unoffered by the JDK: a local TLS 1.0
- * server proves this client offers them), HTTP/2 by ALPN.
+ * server proves this client offers them), HTTP/2 by ALPN, and the hybrid post-quantum key exchange
+ * X25519MLKEM768 negotiated with an OpenSSL 3.5 client (the edge image's own curl) where the edge's
+ * OpenSSL has it.
  */
 @Order(50)
 class TLSIT extends AbstractAcceptanceTest {
@@ -87,6 +89,52 @@ class TLSIT extends AbstractAcceptanceTest {
                         .as("the refusal comes from the server (an alert), not from the client's own configuration")
                         .doesNotContain("No appropriate protocol")
                         .containsAnyOf("protocol_version", "handshake_failure"));
+    }
+
+    @Test
+    void the_hybrid_post_quantum_group_is_negotiated_with_a_client_that_offers_it() {
+        String image = stack.environment().get("NGINX_IMAGE");
+        Command.Result version = Command.of("docker", "run", "--rm", "--entrypoint", "curl", image, "-V")
+                .timeout(Duration.ofMinutes(1))
+                .check();
+        boolean mlkem = version.stdout().matches("(?s).*OpenSSL/3\\.([5-9]|\\d\\d).*|(?s).*OpenSSL/[4-9].*");
+        stack.throttle().acquire();
+        // curl as it comes, groups by OpenSSL's default: on 3.5, X25519MLKEM768 is offered first.
+        Command.Result handshake = Command.of(
+                        "docker",
+                        "run",
+                        "--rm",
+                        "--network",
+                        "host",
+                        "-v",
+                        stack.devCa().certificate() + ":/tmp/ca.crt:ro",
+                        "--entrypoint",
+                        "curl",
+                        image,
+                        "-sv",
+                        "-o",
+                        "/dev/null",
+                        "--cacert",
+                        "/tmp/ca.crt",
+                        "https://localhost:" + stack.httpsPort() + "/health")
+                .timeout(Duration.ofMinutes(1))
+                .run();
+        assertThat(handshake.exitCode()).as(handshake.describe()).isZero();
+        String line = handshake
+                .stderr()
+                .lines()
+                .filter(l -> l.contains("SSL connection using"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no TLS summary from curl:\n" + handshake.describe()));
+        System.out.printf("TLSIT: %s (client and edge: %s)%n", line.strip(), image);
+        if (mlkem) {
+            assertThat(line).as("an OpenSSL 3.5 edge and client").contains("TLSv1.3", "X25519MLKEM768");
+        } else {
+            System.out.printf(
+                    "TLSIT: NOTE the edge image %s has no OpenSSL 3.5 (%s): no ML-KEM here, X25519 instead%n",
+                    image, version.stdout().lines().findFirst().orElse(""));
+            assertThat(line).as("an edge without ML-KEM").contains("TLSv1.3", "X25519");
+        }
     }
 
     @Test
