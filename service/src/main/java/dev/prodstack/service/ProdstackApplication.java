@@ -44,7 +44,6 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
-import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.migrations.MigrationsBundle;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -112,10 +111,10 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         final Readiness readiness = config.getWarmUp().build(environment);
 
         final ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "postgresql");
-        final Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), dataSource, "postgresql");
+        final Jdbi jdbi = config.getDatabase().buildJdbi(environment, dataSource, "postgresql");
         // Replaced by DatabaseHealthCheck, which also reports pool usage and feeds prodstack_dependency_up.
         environment.healthChecks().unregister("postgresql");
-        final UserDao users = jdbi.onDemand(UserDao.class);
+        final UserDao users = new UserDao(jdbi);
         final ConnectionPool pool = new ConnectionPool(dataSource);
         final UserCache cache = config.getCache()
                 .build(

@@ -3,9 +3,12 @@ package dev.prodstack.service.db;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.prodstack.service.core.Secrets;
+import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
 import java.nio.file.Path;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Dropwizard's pooled data source plus {@code passwordFile}: the password comes from a secret file
@@ -31,5 +34,13 @@ public final class PostgresFactory extends DataSourceFactory {
             setPassword(Secrets.read(Path.of(passwordFile)));
         }
         return super.build(metricRegistry, name);
+    }
+
+    /**
+     * Dropwizard's Jdbi on {@code dataSource} (which it manages, with its health check and per-statement timers),
+     * the timers named by {@link StatementNames}.
+     */
+    public Jdbi buildJdbi(Environment environment, ManagedDataSource dataSource, String name) {
+        return new JdbiFactory(new StatementNames()).build(environment, this, dataSource, name);
     }
 }
