@@ -1,6 +1,5 @@
 package dev.prodstack.service;
 
-import com.codahale.metrics.health.HealthCheck;
 import dev.prodstack.service.api.ApiJson;
 import dev.prodstack.service.cache.UserCache;
 import dev.prodstack.service.core.BuildInfo;
@@ -123,8 +122,8 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
                         metrics,
                         cacheStatus);
 
-        final HealthCheck databaseCheck = new DatabaseHealthCheck(jdbi, pool, databaseStatus);
-        final HealthCheck cacheCheck = new RedisHealthCheck(cache);
+        final DatabaseHealthCheck databaseCheck = new DatabaseHealthCheck(jdbi, pool, databaseStatus);
+        final RedisHealthCheck cacheCheck = new RedisHealthCheck(cache);
         environment.healthChecks().register("database", databaseCheck);
         environment.healthChecks().register("cache", cacheCheck);
         environment
@@ -156,7 +155,7 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         environment.jersey().register(new CatchAllExceptionMapper());
 
         environment.jersey().register(new RootResource(version));
-        environment.jersey().register(new HealthResource(databaseCheck, cacheCheck, version, readiness));
+        environment.jersey().register(new HealthResource(databaseCheck::isUp, cacheCheck::isUp, version, readiness));
         environment.jersey().register(new MetricsResource(requestStats, metrics, pool));
         environment.jersey().register(new UsersResource(users, metrics));
         environment.jersey().register(new UserResource(users, cache));
