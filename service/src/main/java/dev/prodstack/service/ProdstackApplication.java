@@ -20,6 +20,7 @@ import dev.prodstack.service.health.DatabaseHealthCheck;
 import dev.prodstack.service.health.DependencyProbe;
 import dev.prodstack.service.health.RedisHealthCheck;
 import dev.prodstack.service.http.BodySizeLimitFilter;
+import dev.prodstack.service.http.CachedParameterNames;
 import dev.prodstack.service.http.ConcurrencyLimit;
 import dev.prodstack.service.http.PathParametersFilter;
 import dev.prodstack.service.http.RequestIdFilter;
@@ -43,6 +44,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.migrations.MigrationsBundle;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -76,6 +78,9 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         ApiJson.configure(bootstrap.getObjectMapper());
+        bootstrap.setValidatorFactory(Validators.newConfiguration()
+                .parameterNameProvider(new CachedParameterNames())
+                .buildValidatorFactory());
         // Liquibase prints its summaries to stdout as plain text: route them through the JSON log instead.
         System.setProperty("liquibase.uiService", System.getProperty("liquibase.uiService", "LOGGER"));
         System.setProperty(
