@@ -7,7 +7,7 @@ import dev.prodstack.service.http.RequestIds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.function.BooleanSupplier;
@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {
-    private static final CacheControl NO_STORE = noStore();
+    private static final String NO_STORE = "no-store";
 
     /** Asked on every call (Postgres through the pool, Redis PING): the answer is about this instant. */
     private final BooleanSupplier database;
@@ -57,18 +57,12 @@ public final class HealthResource {
                 serving ? null : 503,
                 serving ? null : problem,
                 RequestIds.current());
+        // A health answer is about this instant: no proxy or client may reuse it. The header's text, not a
+        // CacheControl, which Jersey would turn into text again on every call through a header delegate.
         return Response.status(serving ? 200 : 503)
                 .entity(report)
-                .cacheControl(NO_STORE)
+                .header(HttpHeaders.CACHE_CONTROL, NO_STORE)
                 .build();
-    }
-
-    /** A health answer is about this instant: no proxy or client may reuse it. */
-    private static CacheControl noStore() {
-        final CacheControl cacheControl = new CacheControl();
-        cacheControl.setNoStore(true);
-        cacheControl.setNoTransform(false);
-        return cacheControl;
     }
 
     private static String connection(boolean up) {
