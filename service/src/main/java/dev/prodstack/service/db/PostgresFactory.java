@@ -8,6 +8,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import java.nio.file.Path;
+import org.apache.tomcat.jdbc.pool.DataSourceProxy;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -17,6 +18,15 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class PostgresFactory extends DataSourceFactory {
     private String passwordFile = "";
+
+    /**
+     * tomcat-jdbc's {@code useStatementFacade}, which Dropwizard's factory does not expose: true wraps every
+     * statement and result set the pool hands out in a reflection proxy, so that a handle used after its
+     * connection went back fails instead of reaching the next borrower's session. JDBI closes every statement
+     * and result set before it returns the connection, and the proxies cost a reflective call for each row and
+     * column read (GET /users: 300 per request).
+     */
+    private boolean useStatementFacade = true;
 
     @JsonProperty
     public String getPasswordFile() {
@@ -28,12 +38,25 @@ public final class PostgresFactory extends DataSourceFactory {
         this.passwordFile = passwordFile == null ? "" : passwordFile.trim();
     }
 
+    @JsonProperty
+    public boolean getUseStatementFacade() {
+        return useStatementFacade;
+    }
+
+    @JsonProperty
+    public void setUseStatementFacade(boolean useStatementFacade) {
+        this.useStatementFacade = useStatementFacade;
+    }
+
     @Override
     public ManagedDataSource build(MetricRegistry metricRegistry, String name) {
         if (!passwordFile.isEmpty()) {
             setPassword(Secrets.read(Path.of(passwordFile)));
         }
-        return super.build(metricRegistry, name);
+        final ManagedDataSource dataSource = super.build(metricRegistry, name);
+        // Before the pool exists: Dropwizard's data source creates it when it starts.
+        ((DataSourceProxy) dataSource).getPoolProperties().setUseStatementFacade(useStatementFacade);
+        return dataSource;
     }
 
     /**

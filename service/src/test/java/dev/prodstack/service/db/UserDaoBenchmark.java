@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -46,6 +47,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class UserDaoBenchmark {
+    /** config.yml's database.useStatementFacade; {@code -p useStatementFacade=true,false} compares the two. */
+    @Param({"false"})
+    public boolean useStatementFacade;
+
     private final AtomicLong sequence = new AtomicLong();
     private ManagedDataSource dataSource;
     private UserDao users;
@@ -60,6 +65,7 @@ public class UserDaoBenchmark {
         final PostgresFactory database = configuration().getDatabase();
         database.setUrl(TestServices.DATABASE_URL);
         database.setUser(TestServices.DATABASE_USER);
+        database.setUseStatementFacade(useStatementFacade);
         final Environment environment = new Environment("jmh");
         dataSource = database.build(environment.metrics(), "postgresql");
         dataSource.start();
