@@ -13,7 +13,7 @@ import org.jdbi.v3.core.Jdbi;
  * {@code DatabaseExceptionMapper}.
  *
  * <p>Why not an on-demand SQL object: JDBI 3.51 attaches the whole interface again for every call, an invoker with
- * its own copy of the configuration for each of its methods, which made a SQL object call allocate 2.3 times what a
+ * its own copy of the configuration for each of its methods, which made a SQL object call allocate 2.4 times what a
  * fluent statement does and was a fifth of GET /users' CPU (OnDemandSqlObjectBenchmark, JFR). JDBI's guide: "for
  * performance critical operations, it may be better to manage the handle manually". Each statement starts with the
  * comment Dropwizard's {@code autoCommentsEnabled} wrote for the SQL object ({@code pg_stat_statements} shows it), and
