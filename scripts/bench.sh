@@ -45,7 +45,9 @@ OPS_HTTPS_PORT and deployment/.env), from this host, with wrk:
   5. writes bench-results/<UTC time>/ (results.csv, meta.csv, chart.png, wrk logs), prints the
      table and ends with one line:
      bench: edge_vs_limit=.. edge_vs_direct=.. edge_p99_ms=.. mixed_errors=.. cold_first10s_vs_steady=..
-            start_to_healthy_s=.. image_mb=.. rss_mb=..
+            start_to_healthy_s=.. image_mb=.. rss_mb=.. api_cpu_us_get_user=.. api_cpu_us_list_pages=..
+            api_cpu_us_post_user=.. api_cpu_us_mixed=..
+     (api_cpu_us_*: the api's CPU microseconds per request on the api directly, from its cgroup)
 
 Options:
   --rounds N          rounds (default 3)

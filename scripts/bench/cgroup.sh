@@ -6,11 +6,15 @@
 
 declare -A _bench_cg_dir=()
 
-# The host cgroup directory with the container's CPU accounting, or nothing.
+# Where the host's cgroup tree is mounted (the self-test points it at a fixture).
+BENCH_CGROUP_ROOT=${BENCH_CGROUP_ROOT:-/sys/fs/cgroup}
+
+# The host cgroup directory with the container's CPU accounting, or nothing: cgroup v1 keeps it in
+# the cpuacct hierarchy (cpuacct.usage, nanoseconds), v2 in the unified one (cpu.stat usage_usec).
 _bench_cg_find() {
-    local id=$1 dir
-    for dir in "/sys/fs/cgroup/cpuacct/docker/$id" "/sys/fs/cgroup/cpuacct/system.slice/docker-$id.scope" \
-        "/sys/fs/cgroup/system.slice/docker-$id.scope" "/sys/fs/cgroup/docker/$id"; do
+    local id=$1 dir root=$BENCH_CGROUP_ROOT
+    for dir in "$root/cpuacct/docker/$id" "$root/cpuacct/system.slice/docker-$id.scope" \
+        "$root/system.slice/docker-$id.scope" "$root/docker/$id"; do
         if [[ -r "$dir/cpuacct.usage" || -r "$dir/cpu.stat" ]]; then
             echo "$dir"
             return 0
@@ -36,7 +40,7 @@ cg_sample() {
         cpu=$(( $(awk '$1=="usage_usec"{print $2}' "$dir/cpu.stat") * 1000 ))
     fi
     while read -r pid; do
-        kb=$(awk '$1=="VmRSS:"{print $2}' "/proc/$pid/status" 2>/dev/null) || kb=0
+        kb=$(awk '$1=="VmRSS:"{print $2}' "${BENCH_PROC_ROOT:-/proc}/$pid/status" 2>/dev/null) || kb=0
         rss=$(( rss + ${kb:-0} ))
     done <"$dir/cgroup.procs"
     echo "$cpu $rss"

@@ -42,6 +42,8 @@ FNR == 1 { next }
     l_p99[w, t] = l_p99[w, t] " " $9
     l_cpu[w, t] = l_cpu[w, t] " " $14
     l_pcpu[w, t] = l_pcpu[w, t] " " $16
+    # Results written before the column existed have none: their figure is "na".
+    if ($18 != "" && $18 != "na") l_us[w, t] = l_us[w, t] " " $18
     errors[w, t] += $12
     if ($13 != "na") { n429[w, t] += $13; counted[w, t] = 1 }
     if ($17 != "" && $17 != "none" && $17 != "na") codes[w, t] = codes[w, t] "  round " round ": " $17
@@ -49,15 +51,16 @@ FNR == 1 { next }
     nruns[w, t]++
 }
 END {
-    printf "%-11s %-7s %4s %10s %9s %9s %7s %6s %8s %8s %9s\n", "workload", "target", "runs", "req/s 2xx",
-        "p50 ms", "p99 ms", "errors", "429", "api cpu%", "api MB", "nginx cpu%"
+    printf "%-11s %-7s %4s %10s %9s %9s %7s %6s %8s %10s %8s %9s\n", "workload", "target", "runs", "req/s 2xx",
+        "p50 ms", "p99 ms", "errors", "429", "api cpu%", "api us/req", "api MB", "nginx cpu%"
     for (i = 1; i <= rows; i++) {
         split(order[i], k, SUBSEP); w = k[1]; t = k[2]
-        printf "%-11s %-7s %4d %10.0f %9.2f %9.2f %7d %6s %8.0f %8.0f %9.0f\n", w, t, nruns[w, t],
+        printf "%-11s %-7s %4d %10.0f %9.2f %9.2f %7d %6s %8.0f %10s %8.0f %9.0f\n", w, t, nruns[w, t],
             median(l_rps[w, t]), median(l_p50[w, t]), median(l_p99[w, t]), errors[w, t],
-            ((w, t) in counted) ? n429[w, t] : "-", median(l_cpu[w, t]), rss[w, t], median(l_pcpu[w, t])
+            ((w, t) in counted) ? n429[w, t] : "-", median(l_cpu[w, t]), fmt("%.0f", median(l_us[w, t])), rss[w, t],
+            median(l_pcpu[w, t])
     }
-    printf "(medians over the rounds; errors and 429 summed; api MB = largest RSS of one api container)\n"
+    printf "(medians over the rounds; errors and 429 summed; api us/req = api CPU time per request; api MB = largest RSS of one api container)\n"
     for (i = 1; i <= rows; i++) if (order[i] in codes) {
         split(order[i], k, SUBSEP)
         printf "  errors by status, %s %s:%s\n", k[1], k[2], codes[order[i]]
@@ -92,9 +95,16 @@ END {
         close(dat)
     }
     mixed = (("mixed", "edge") in seen) ? errors["mixed", "edge"] : ""
-    printf "\nbench: edge_vs_limit=%s edge_vs_direct=%s edge_p99_ms=%s mixed_errors=%s cold_first10s_vs_steady=%s start_to_healthy_s=%s image_mb=%s rss_mb=%s\n",
+    # The api's CPU per request of each workload, measured on the api alone (direct).
+    cpu_keys = ""
+    split("get-user list-pages post-user mixed", wls, " ")
+    for (i = 1; i <= 4; i++) {
+        key = wls[i]; gsub("-", "_", key)
+        cpu_keys = cpu_keys sprintf(" api_cpu_us_%s=%s", key, fmt("%.0f", median(l_us[wls[i], "direct"])))
+    }
+    printf "\nbench: edge_vs_limit=%s edge_vs_direct=%s edge_p99_ms=%s mixed_errors=%s cold_first10s_vs_steady=%s start_to_healthy_s=%s image_mb=%s rss_mb=%s%s\n",
         fmt("%.2f", ratio("get-user", "edge", "limit", "limit")), fmt("%.2f", ratio("get-user", "edge", "get-user", "direct")),
         fmt("%.0f", median(l_p99["get-user", "edge"])), fmt("%d", mixed), fmt("%.2f", cold_ratio),
         fmt("%.1f", healthy_s), meta["image_mb"] == "" ? "na" : meta["image_mb"],
-        fmt("%.0f", rss_max == "" ? "" : rss_max)
+        fmt("%.0f", rss_max == "" ? "" : rss_max), cpu_keys
 }

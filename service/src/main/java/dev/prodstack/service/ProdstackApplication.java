@@ -1,6 +1,5 @@
 package dev.prodstack.service;
 
-import com.codahale.metrics.health.HealthCheck;
 import dev.prodstack.service.api.ApiJson;
 import dev.prodstack.service.cache.UserCache;
 import dev.prodstack.service.core.BuildInfo;
@@ -21,6 +20,7 @@ import dev.prodstack.service.health.DatabaseHealthCheck;
 import dev.prodstack.service.health.DependencyProbe;
 import dev.prodstack.service.health.RedisHealthCheck;
 import dev.prodstack.service.http.BodySizeLimitFilter;
+import dev.prodstack.service.http.CachedParameterNames;
 import dev.prodstack.service.http.ConcurrencyLimit;
 import dev.prodstack.service.http.PathParametersFilter;
 import dev.prodstack.service.http.RequestIdFilter;
@@ -44,7 +44,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.ManagedDataSource;
-import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.migrations.MigrationsBundle;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -78,6 +78,9 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         ApiJson.configure(bootstrap.getObjectMapper());
+        bootstrap.setValidatorFactory(Validators.newConfiguration()
+                .parameterNameProvider(new CachedParameterNames())
+                .buildValidatorFactory());
         // Liquibase prints its summaries to stdout as plain text: route them through the JSON log instead.
         System.setProperty("liquibase.uiService", System.getProperty("liquibase.uiService", "LOGGER"));
         System.setProperty(
@@ -112,10 +115,10 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         final Readiness readiness = config.getWarmUp().build(environment);
 
         final ManagedDataSource dataSource = config.getDatabase().build(environment.metrics(), "postgresql");
-        final Jdbi jdbi = new JdbiFactory().build(environment, config.getDatabase(), dataSource, "postgresql");
+        final Jdbi jdbi = config.getDatabase().buildJdbi(environment, dataSource, "postgresql");
         // Replaced by DatabaseHealthCheck, which also reports pool usage and feeds prodstack_dependency_up.
         environment.healthChecks().unregister("postgresql");
-        final UserDao users = jdbi.onDemand(UserDao.class);
+        final UserDao users = new UserDao(jdbi);
         final ConnectionPool pool = new ConnectionPool(dataSource);
         final UserCache cache = config.getCache()
                 .build(
@@ -124,8 +127,8 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
                         metrics,
                         cacheStatus);
 
-        final HealthCheck databaseCheck = new DatabaseHealthCheck(jdbi, pool, databaseStatus);
-        final HealthCheck cacheCheck = new RedisHealthCheck(cache);
+        final DatabaseHealthCheck databaseCheck = new DatabaseHealthCheck(jdbi, pool, databaseStatus);
+        final RedisHealthCheck cacheCheck = new RedisHealthCheck(cache);
         environment.healthChecks().register("database", databaseCheck);
         environment.healthChecks().register("cache", cacheCheck);
         environment
@@ -157,7 +160,7 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
         environment.jersey().register(new CatchAllExceptionMapper());
 
         environment.jersey().register(new RootResource(version));
-        environment.jersey().register(new HealthResource(databaseCheck, cacheCheck, version, readiness));
+        environment.jersey().register(new HealthResource(databaseCheck::isUp, cacheCheck::isUp, version, readiness));
         environment.jersey().register(new MetricsResource(requestStats, metrics, pool));
         environment.jersey().register(new UsersResource(users, metrics));
         environment.jersey().register(new UserResource(users, cache));

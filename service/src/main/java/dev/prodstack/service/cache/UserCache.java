@@ -73,14 +73,19 @@ public final class UserCache {
         return json;
     }
 
-    public void put(User user) {
-        final String json;
+    /**
+     * Caches {@code user} as the API's JSON and returns those bytes, also when Redis could not take them: a miss is
+     * answered with them, so a user read from Postgres is serialized once, not once for Redis and again for the reply.
+     */
+    public byte[] put(User user) {
+        final byte[] json;
         try {
-            json = mapper.writeValueAsString(user);
+            json = mapper.writeValueAsBytes(user);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize user " + user.id(), e);
         }
-        call("set", client -> client.setex(key(user.id()), expirySeconds(), json));
+        call("set", client -> client.setex(key(user.id()).getBytes(StandardCharsets.UTF_8), expirySeconds(), json));
+        return json;
     }
 
     /**

@@ -3,11 +3,10 @@ package dev.prodstack.service.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import dev.prodstack.service.api.IsoInstants;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +29,6 @@ import org.eclipse.jetty.util.component.AbstractLifeCycle;
  */
 public final class JsonRequestLog extends AbstractLifeCycle implements RequestLog {
     private static final JsonFactory JSON = new JsonFactory();
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
     /** What logback-access writes for a value the request does not have. */
     private static final String NA = "-";
 
@@ -76,7 +73,7 @@ public final class JsonRequestLog extends AbstractLifeCycle implements RequestLo
         final ByteArrayBuilder bytes = new ByteArrayBuilder(512);
         try (JsonGenerator json = JSON.createGenerator(bytes)) {
             json.writeStartObject();
-            json.writeStringField("timestamp", TIMESTAMP.format(Instant.now()));
+            json.writeStringField("timestamp", IsoInstants.isoMillis(Instant.now()));
             json.writeNumberField("contentLength", Response.getContentBytesWritten(response));
             json.writeStringField("method", request.getMethod());
             json.writeStringField("protocol", request.getConnectionMetaData().getProtocol());

@@ -10,9 +10,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes whole lines to one stream from one thread, in groups: a request thread only queues its line; the writer
- * takes every line queued by then and writes them with one call, then flushes. Idle, a line is written as soon as it
- * is queued; under load one write carries many lines, so a busy replica makes a few hundred write calls a second to
- * Docker's log pipe instead of one per request (each of which wakes containerd-shim and dockerd).
+ * takes the first line, lets {@link #LINGER_NANOS} pass, then writes every line queued by then with one call and
+ * flushes. Idle, a line is written within that linger; under load one write carries many lines, so a busy replica
+ * makes at most a few hundred write calls a second to Docker's log pipe instead of one per request (each of which
+ * wakes containerd-shim and dockerd). The linger also spares the request threads: a writer waiting on the queue is
+ * woken by the line that arrives (a futex call and a context switch), one that lingers is not, so only the first
+ * line of a group wakes it (LockSupport.unpark was 2.5 % of a cached read's samples, JFR).
  *
  * <p>A full queue makes the request thread wait: no line is dropped. After {@link #stop} lines are written by the
  * caller itself, so requests that finish during shutdown are still logged.
@@ -20,6 +23,9 @@ import java.util.concurrent.TimeUnit;
 final class LineWriter {
     /** The largest group written in one call. */
     static final int MAX_WRITE_BYTES = 64 * 1024;
+
+    /** How long the writer waits after a group's first line for the others. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private static final byte[] END = new byte[0];
 
@@ -72,6 +78,9 @@ final class LineWriter {
         try {
             while (true) {
                 group.add(queue.take());
+                if (group.get(0) != END) {
+                    TimeUnit.NANOSECONDS.sleep(LINGER_NANOS);
+                }
                 queue.drainTo(group);
                 final boolean end = group.remove(END);
                 writeNow(group);

@@ -1,16 +1,16 @@
 package dev.prodstack.service.resources;
 
 import com.codahale.metrics.annotation.Timed;
-import com.codahale.metrics.health.HealthCheck;
 import dev.prodstack.service.api.HealthReport;
 import dev.prodstack.service.core.Readiness;
 import dev.prodstack.service.http.RequestIds;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.function.BooleanSupplier;
 
 /**
  * GET /health, for container health checks, load balancers and the seed's scripts. Postgres down is an
@@ -21,14 +21,16 @@ import jakarta.ws.rs.core.Response;
 @Path("/health")
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {
-    private static final CacheControl NO_STORE = noStore();
+    private static final String NO_STORE = "no-store";
 
-    private final HealthCheck database;
-    private final HealthCheck cache;
+    /** Asked on every call (Postgres through the pool, Redis PING): the answer is about this instant. */
+    private final BooleanSupplier database;
+
+    private final BooleanSupplier cache;
     private final String version;
     private final Readiness readiness;
 
-    public HealthResource(HealthCheck database, HealthCheck cache, String version, Readiness readiness) {
+    public HealthResource(BooleanSupplier database, BooleanSupplier cache, String version, Readiness readiness) {
         this.database = database;
         this.cache = cache;
         this.version = version;
@@ -38,8 +40,8 @@ public final class HealthResource {
     @GET
     @Timed
     public Response health() {
-        final boolean databaseUp = database.execute().isHealthy();
-        final boolean cacheUp = cache.execute().isHealthy();
+        final boolean databaseUp = database.getAsBoolean();
+        final boolean cacheUp = cache.getAsBoolean();
         final boolean warm = readiness.isWarm();
         final boolean stopping = readiness.isStopping();
         final String status = stopping
@@ -55,18 +57,12 @@ public final class HealthResource {
                 serving ? null : 503,
                 serving ? null : problem,
                 RequestIds.current());
+        // A health answer is about this instant: no proxy or client may reuse it. The header's text, not a
+        // CacheControl, which Jersey would turn into text again on every call through a header delegate.
         return Response.status(serving ? 200 : 503)
                 .entity(report)
-                .cacheControl(NO_STORE)
+                .header(HttpHeaders.CACHE_CONTROL, NO_STORE)
                 .build();
-    }
-
-    /** A health answer is about this instant: no proxy or client may reuse it. */
-    private static CacheControl noStore() {
-        final CacheControl cacheControl = new CacheControl();
-        cacheControl.setNoStore(true);
-        cacheControl.setNoTransform(false);
-        return cacheControl;
     }
 
     private static String connection(boolean up) {

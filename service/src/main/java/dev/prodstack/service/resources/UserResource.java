@@ -59,8 +59,9 @@ public final class UserResource {
                     .build();
         }
         final User user = users.findById(id).orElseThrow(() -> notFound(id));
-        cache.put(user);
-        return Response.ok(user).header(CACHE_HEADER, "MISS").build();
+        return Response.ok(cache.put(user), MediaType.APPLICATION_JSON_TYPE)
+                .header(CACHE_HEADER, "MISS")
+                .build();
     }
 
     /** Replaces both fields. */

@@ -16,7 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
+import java.net.URI;
 import java.util.List;
 
 /** /users: create a user, list users by id with a keyset cursor. */
@@ -38,11 +38,9 @@ public final class UsersResource {
     public Response create(@NotNull @Valid NewUser body) {
         final User user = users.insert(body.username(), body.email());
         metrics.userCreated();
-        return Response.ok(user)
-                .location(UriBuilder.fromResource(UsersResource.class)
-                        .path(Long.toString(user.id()))
-                        .build())
-                .build();
+        // Relative: Jersey resolves it against the request's base URI (a UriBuilder from the resource class read its
+        // annotations again on every POST).
+        return Response.ok(user).location(URI.create("users/" + user.id())).build();
     }
 
     /** A full page means there may be more: the Link header then names the next page. */

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
-import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,14 +22,13 @@ class UserDaoIT {
     @BeforeAll
     static void schema() {
         TestServices.migrate();
-        jdbi = Jdbi.create(TestServices.DATABASE_URL, TestServices.DATABASE_USER, TestServices.DATABASE_PASSWORD)
-                .installPlugin(new SqlObjectPlugin());
+        jdbi = Jdbi.create(TestServices.DATABASE_URL, TestServices.DATABASE_USER, TestServices.DATABASE_PASSWORD);
     }
 
     @BeforeEach
     void clean() {
         TestServices.cleanUsers();
-        users = jdbi.onDemand(UserDao.class);
+        users = new UserDao(jdbi);
     }
 
     @Test

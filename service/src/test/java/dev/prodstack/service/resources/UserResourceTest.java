@@ -92,8 +92,10 @@ class UserResourceTest {
         void aMissReadsPostgresAndFillsTheCache() {
             when(CACHE.getJson(3)).thenReturn(Optional.empty());
             when(DAO.findById(3)).thenReturn(Optional.of(USER));
+            when(CACHE.put(USER)).thenReturn("{\"id\":3,\"username\":\"grace\"}".getBytes(StandardCharsets.UTF_8));
             final Response response = request("/users/3", null).get();
             assertThat(response.getHeaderString("X-Cache")).isEqualTo("MISS");
+            assertThat(response.getMediaType().toString()).isEqualTo("application/json");
             assertThat(response.readEntity(JsonNode.class).get("username").asText())
                     .isEqualTo("grace");
             verify(CACHE).put(USER);
