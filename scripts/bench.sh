@@ -39,9 +39,10 @@ OPS_HTTPS_PORT and deployment/.env), from this host, with wrk:
      on the workloads get-user (cached GET /users/{id}, random seeded id), list-pages
      (GET /users?limit=50&after=..., walking the set), post-user (POST /users, unique names)
      and mixed (90 % get-user, 10 % post-user); direct and edge alternate which goes first;
-  4. restarts one api container (--cold-samples times, the read set's cache entries refreshed
-     before each) and measures start to healthy and its first 10 s, each figure the median of
-     the restarts;
+  4. at the end of each round, restarts one api container (the read set's cache entries
+     refreshed first) and measures start to healthy and its first 10 s, set against that
+     round's steady rate (get-user, direct); the figures are the medians over the rounds, and
+     the restarted replica is warmed up again before the next round;
   5. writes bench-results/<UTC time>/ (results.csv, meta.csv, chart.png, wrk logs), prints the
      table and ends with one line:
      bench: edge_vs_limit=.. edge_vs_direct=.. edge_p99_ms=.. mixed_errors=.. cold_first10s_vs_steady=..
@@ -66,7 +67,6 @@ Options:
   --direct-url URL    the api (default http://<first api container's address>:8000)
   --edge-url URL      the edge (default: the edge listener of --via)
   --no-exempt         keep the rate limit (the strict default); 429s are counted as errors
-  --cold-samples N    restarts of the cold replica, the figures their medians (default 3)
   --no-cold           skip the cold replica (it restarts an api container)
   --out DIR           results directory (default bench-results/<UTC time>)
   --dry-run           find the stack and print what would run; change and measure nothing
@@ -75,7 +75,7 @@ Every request goes to loopback or to the project's own containers, for a fixed t
 USAGE
 }
 
-rounds=3 duration=8 warmup=5 users=10000 exempt=yes cold=yes cold_samples=3
+rounds=3 duration=8 warmup=5 users=10000 exempt=yes cold=yes
 limit_url='' direct_url='' edge_url='' out='' via=container
 BENCH_THREADS=2 BENCH_CONNECTIONS=64
 positive() { [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || usage_error "$1 needs a positive number"; }
@@ -93,7 +93,6 @@ while [[ $# -gt 0 ]]; do
         --edge-url) edge_url="${2:?--edge-url needs a URL}"; shift ;;
         --via) via="${2:?--via needs container or published}"; shift ;;
         --no-exempt) exempt=no ;;
-        --cold-samples) positive "$1" "${2:-}"; cold_samples=$2; shift ;;
         --no-cold) cold=no ;;
         --out) out="${2:?--out needs a directory}"; shift ;;
         --dry-run) DRY_RUN=true ;;
@@ -172,15 +171,18 @@ for (( round = 1; round <= rounds; round++ )); do
             measure "$round" "$workload" direct "$direct_url" "$duration"
         fi
     done
+    if [[ "$cold" == yes ]]; then
+        # The cold replica against this round's steady rate, measured a minute before on the same
+        # machine: a figure set against rounds of another minute swings with the machine's speed.
+        bstep "round $round: cold replica (restarted, its first 10 s)"
+        bench_cold 10 "$round"
+        direct_url="$(bench_api_url "${BENCH_API_IDS[0]}")"
+        if (( round < rounds && warmup > 0 )); then
+            bstep "round $round: the restarted replica warmed ${warmup}s per workload before the next round (not recorded)"
+            for workload in "${workloads[@]}"; do measure warmup "$workload" direct "$direct_url" "$warmup"; done
+        fi
+    fi
 done
-
-if [[ "$cold" == yes ]]; then
-    # One 10 s sample swings with this machine's minute-to-minute speed: the median of a few.
-    for (( sample = 1; sample <= cold_samples; sample++ )); do
-        bstep "cold replica, restart $sample of $cold_samples"
-        bench_cold 10
-    done
-fi
 
 bench_exempt_restore
 [[ "$DRY_RUN" == true ]] && { ok "dry run: nothing measured"; exit 0; }

@@ -5,9 +5,10 @@
 # compose, deploy.sh and Swarm wait for), start to the first 200 on /health (polled every
 # 0.25 s), and the cached-read throughput of its first seconds after healthy.
 
-# bench_cold SECONDS: appends a `cold` row to results.csv and start_to_* lines to meta.csv.
+# bench_cold SECONDS ROUND: appends a `cold:ROUND` row to results.csv and start_to_* lines to
+# meta.csv.
 bench_cold() {
-    local seconds=$1 id=${BENCH_API_IDS[0]} url_before url started_ns deadline ready='' state
+    local seconds=$1 round=$2 id=${BENCH_API_IDS[0]} url_before url started_ns deadline ready='' state
     local started_at healthy_s at passed='' reads
     url_before="$(bench_api_url "$id")"
     # The steady figure was measured on hits; so is this one (see bench_refresh).
@@ -18,7 +19,7 @@ bench_cold() {
     run docker stop -t 30 "$id" >/dev/null
     started_ns=$(now_ns)
     run docker start "$id" >/dev/null
-    [[ "$DRY_RUN" == true ]] && { measure cold get-user direct "$url_before" "$seconds"; return 0; }
+    [[ "$DRY_RUN" == true ]] && { measure "cold:$round" get-user direct "$url_before" "$seconds"; return 0; }
     url="$(bench_api_url "$id")"
     deadline=$(( $(now_s) + 180 ))
     while true; do
@@ -38,7 +39,7 @@ bench_cold() {
         'BEGIN { n = split(passed, at, " "); for (i = 1; i <= n; i++) if (at[i] > s0) { printf "%.1f", at[i] - s0; exit } }')"
     [[ -n "$healthy_s" ]] || die "no passing healthcheck after StartedAt $started_at in docker inspect"
     ok "healthy ${healthy_s}s after container start (a 0.25 s poll saw /health answer after ${ready:-?}s); measuring its first ${seconds}s"
-    measure cold get-user direct "$url" "$seconds"
+    measure "cold:$round" get-user direct "$url" "$seconds"
     # The new JVM's own counters: its first seconds' reads, hits or misses.
     reads="$(curl -fsS --max-time 2 "$url/cache/stats" 2>/dev/null | grep -o '"application":{[^}]*}' \
         | grep -o '"\(hits\|misses\)":[0-9]*' | tr -d '"' | paste -sd ' ' -)" || true

@@ -24,6 +24,12 @@ function ratio(wn, tn, wd, td,    r, list) {
     return list == "" ? "" : median(list)
 }
 function fmt(format, value) { return value == "" ? "na" : sprintf(format, value) }
+function target(name, value, op, bound,    ok) {
+    if (value == "") { printf "  %-24s %10s   %s %s   not measured\n", name, "na", op, bound; missed++; return }
+    ok = (op == ">=") ? value + 0 >= bound : value + 0 <= bound
+    printf "  %-24s %10.2f   %s %s   %s\n", name, value, op, bound, ok ? "met" : "NOT MET"
+    if (ok) met++; else missed++
+}
 
 FNR == 1 { file++ }
 # Keys a repeated measurement writes once per sample (the cold replica): their median is the figure.
@@ -32,7 +38,12 @@ FNR == 1 { next }
 {
     round = $1; w = $2; t = $3
     if ($15 + 0 > rss_max && t != "limit") rss_max = $15 + 0
-    if (round == "cold") { cold_rps = cold_rps " " $7; cold_p99 = cold_p99 " " $9; cold_errors += $12; ncold++; next }
+    # cold:R, the replica restarted at the end of round R; plain "cold": results of before that.
+    if (round ~ /^cold/) {
+        cold_rps = cold_rps " " $7; cold_p99 = cold_p99 " " $9; cold_errors += $12; ncold++
+        if (round ~ /^cold:/) { split(round, cr, ":"); cold_round[ncold] = cr[2]; cold_of[ncold] = $7 }
+        next
+    }
     if (round !~ /^[0-9]+$/) next
     rounds[round] = 1
     if (!((w, t) in seen)) { seen[w, t] = 1; order[++rows] = w SUBSEP t }
@@ -75,10 +86,17 @@ END {
     }
     steady = median(l_rps["get-user", "direct"])
     cold_ratio = (cold_rps != "" && steady > 0) ? median(cold_rps) / steady : ""
+    # Each restart against the steady rate of its own round, then the median of those ratios.
+    per_round = ""
+    for (c = 1; c <= ncold; c++)
+        if ((c in cold_round) && (cold_round[c], "get-user", "direct") in rps && rps[cold_round[c], "get-user", "direct"] > 0)
+            per_round = per_round " " cold_of[c] / rps[cold_round[c], "get-user", "direct"]
+    if (per_round != "") cold_ratio = median(per_round)
     healthy_s = meta["start_to_healthy_s"] == "" ? "" : median(meta["start_to_healthy_s"])
     if (cold_rps != "")
         printf "\ncold replica, median of %d restart(s): healthy %.1fs after container start (each:%s; /health answered a 0.25 s poll after%s s); first seconds %.0f req/s (each:%s; p99 ms:%s; errors %d) vs steady %.0f req/s\n",
             ncold, healthy_s, " " meta["start_to_healthy_s"], " " meta["start_to_ready_s"], median(cold_rps), cold_rps, cold_p99, cold_errors, steady
+    if (per_round != "") printf "cold / steady of the same round:%s (median %.2f)\n", per_round, cold_ratio
 
     if (dat != "") {
         # Row 0 is nginx's limit (both columns), then one row per api workload.
@@ -102,6 +120,17 @@ END {
         key = wls[i]; gsub("-", "_", key)
         cpu_keys = cpu_keys sprintf(" api_cpu_us_%s=%s", key, fmt("%.0f", median(l_us[wls[i], "direct"])))
     }
+    # The targets, each beside its figure (issue 8 and the platform's).
+    printf "\ntargets:\n"
+    target("edge_vs_limit", ratio("get-user", "edge", "limit", "limit"), ">=", 0.10)
+    target("edge_vs_direct", ratio("get-user", "edge", "get-user", "direct"), ">=", 0.50)
+    target("edge_p99_ms", median(l_p99["get-user", "edge"]), "<=", 50)
+    target("mixed_errors", mixed, "<=", 0)
+    target("cold_first10s_vs_steady", cold_ratio, ">=", 0.80)
+    target("start_to_healthy_s", healthy_s, "<=", 5)
+    target("image_mb", meta["image_mb"], "<=", 150)
+    target("rss_mb", rss_max, "<=", 250)
+    printf "  %d of %d targets met\n", met, met + missed
     printf "\nbench: edge_vs_limit=%s edge_vs_direct=%s edge_p99_ms=%s mixed_errors=%s cold_first10s_vs_steady=%s start_to_healthy_s=%s image_mb=%s rss_mb=%s%s\n",
         fmt("%.2f", ratio("get-user", "edge", "limit", "limit")), fmt("%.2f", ratio("get-user", "edge", "get-user", "direct")),
         fmt("%.0f", median(l_p99["get-user", "edge"])), fmt("%d", mixed), fmt("%.2f", cold_ratio),

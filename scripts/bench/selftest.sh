@@ -70,6 +70,19 @@ check "three cold restarts: medians of 199.6/400/900 req/s and 13.4/11.0/10.0 s"
     "cold_first10s_vs_steady=0.53 start_to_healthy_s=11.0" \
     "$("$here/report.sh" "$work/three" 2>/dev/null | tail -n 1 | grep -oE 'cold_first10s_vs_steady=[^ ]+ start_to_healthy_s=[^ ]+')"
 
+# The cold replica of each round against that round's steady get-user rate: 500/1000 in round 1,
+# 400/500 in round 2, median 0.65 (the old way, 450 against the median steady 750, gives 0.60).
+mkdir "$work/per-round"
+cp "$work/meta.csv" "$work/per-round/"
+grep -v '^cold,' "$work/results.csv" >"$work/per-round/results.csv"
+for pair in 1:500.0 2:400.0; do echo "${cold_row/cold,*get-user,direct,/cold:${pair%%:*},get-user,direct,}" \
+    | sed "s/,199.6,/,${pair#*:},/" >>"$work/per-round/results.csv"; done
+per_round="$("$here/report.sh" --no-chart "$work/per-round" 2>/dev/null)"
+check "cold against the steady rate of its own round, median over rounds" \
+    "cold_first10s_vs_steady=0.65" "$(tail -n 1 <<<"$per_round" | grep -oE 'cold_first10s_vs_steady=[^ ]+')"
+check "each target printed beside its figure" "mixed_errors 3.00 <= 0 NOT MET|image_mb 190.00 <= 150 NOT MET" \
+    "$(grep -E '^  (mixed_errors|image_mb) ' <<<"$per_round" | awk '{ printf "%s%s %s %s %s %s %s", sep, $1, $2, $3, $4, $5, $6; sep = "|" }')"
+
 # Results written before the CPU-per-request column existed: the figures are "na", nothing breaks.
 mkdir "$work/old"
 cut -d, -f1-17 "$work/results.csv" >"$work/old/results.csv"
