@@ -7,13 +7,15 @@
 # registry_digest REF: the manifest (list) digest of an image in its registry, where a tool
 # and a registry answer; nothing otherwise.
 registry_digest() {
+    local out=''
     if docker buildx version > /dev/null 2>&1; then
-        timeout 30 docker buildx imagetools inspect --format '{{.Manifest.Digest}}' "$1" 2>/dev/null && return
+        out="$(timeout 30 docker buildx imagetools inspect --format '{{.Manifest.Digest}}' "$1" 2>/dev/null || true)"
     fi
-    if command -v skopeo > /dev/null; then
-        timeout 30 skopeo inspect --format '{{.Digest}}' "docker://$1" 2>/dev/null && return
+    if [[ "$out" != *sha256:* ]] && command -v skopeo > /dev/null; then
+        out="$(timeout 30 skopeo inspect --format '{{.Digest}}' "docker://$1" 2>/dev/null || true)"
     fi
-    return 0
+    # Only a digest: whatever else a tool prints (a registry's error page) is not one.
+    grep -o -m 1 'sha256:[0-9a-f]\{64\}' <<< "$out" || true
 }
 
 # official_entries: "official VAR name:tag digest" for every image of official.env, the digest
