@@ -75,8 +75,10 @@ check "three cold restarts: medians of 199.6/400/900 req/s and 13.4/11.0/10.0 s"
 mkdir "$work/per-round"
 cp "$work/meta.csv" "$work/per-round/"
 grep -v '^cold,' "$work/results.csv" >"$work/per-round/results.csv"
-for pair in 1:500.0 2:400.0; do echo "${cold_row/cold,*get-user,direct,/cold:${pair%%:*},get-user,direct,}" \
-    | sed "s/,199.6,/,${pair#*:},/" >>"$work/per-round/results.csv"; done
+for pair in 1:500.0 2:400.0; do
+    row="${cold_row/cold,*get-user,direct,/cold:${pair%%:*},get-user,direct,}"
+    echo "${row/,199.6,/,${pair#*:},}" >>"$work/per-round/results.csv"
+done
 per_round="$("$here/report.sh" --no-chart "$work/per-round" 2>/dev/null)"
 check "cold against the steady rate of its own round, median over rounds" \
     "cold_first10s_vs_steady=0.65" "$(tail -n 1 <<<"$per_round" | grep -oE 'cold_first10s_vs_steady=[^ ]+')"
