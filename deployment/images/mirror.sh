@@ -19,12 +19,21 @@ apt_lists_cache() {
     printf '%s' "$dir"
 }
 
+# resolved_recipes: the recipes this run builds, and those the api image is assembled from when
+# it builds the api (their versions are what it must carry).
+resolved_recipes() {
+    local name
+    for name in "${RECIPES[@]}"; do
+        if selected "$name" || { selected api && [[ "$name" == jdk || "$name" == runtime ]]; }; then printf '%s\n' "$name"; fi
+    done
+}
+
 # resolve_mirror: RESOLVED from the mirror, the drift from versions.lock printed as
 # "image package: locked -> built"; exits before building anything when a package is not
 # published or only in an older version than the lock's (a rollback), or no mirror answers.
 resolve_mirror() {
     local out="$WORK/resolve.out" name start=$SECONDS
-    for name in "${RECIPES[@]}"; do printf '%s %s\n' "$name" "$(recipe_packages "$name")"; done > "$WORK/recipes"
+    for name in $(resolved_recipes); do printf '%s %s\n' "$name" "$(recipe_packages "$name")"; done > "$WORK/recipes"
     if [[ -f "$LOCK_FILE" ]]; then cp "$LOCK_FILE" "$WORK/lock"; else : > "$WORK/lock"; fi
     step "resolving the newest published versions (package lists cached in $(apt_lists_cache))"
     if ! run_in_base "$BASE_IMAGE" resolve.sh "$WORK/recipes" "$WORK/lock" -- \
@@ -41,7 +50,7 @@ resolve_mirror() {
     CONTAINER=''
     RESOLVED="$WORK/resolved"
     awk '$1 == "R" { print $2, $3, $4 }' "$out" > "$RESOLVED"
-    for name in base "${RECIPES[@]}"; do
+    for name in base $(resolved_recipes); do
         grep -q "^$name " "$RESOLVED" || die "resolving gave no packages for $name (log: $LOG_DIR/resolve.log)"
     done
     info "resolved in $(elapsed "$start"): $(wc -l < "$RESOLVED") packages"
@@ -83,7 +92,7 @@ resolved_version() {
 # by hand, never a drift the build would follow silently.
 check_tags() {
     local name image tag want bad=0
-    for name in "${RECIPES[@]}"; do
+    for name in $(resolved_recipes); do
         image="$(image_of "$name")"
         tag="${image##*:}"
         want="$(resolved_tag "$name")"

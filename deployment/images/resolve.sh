@@ -59,8 +59,10 @@ cat "$out"
 # The lock is a floor: each locked package must be served at its version or a newer one. A
 # recipe's package may come with the base instead (dependencies move between the two), and the
 # api image's come from the images it is assembled from (jdk, runtime).
-awk 'FILENAME == ARGV[1] { got[$2 " " $3] = $4; next }
+awk 'FILENAME == ARGV[1] { got[$2 " " $3] = $4; resolved[$2] = 1; next }
     /^#/ || NF < 3 || $1 == "official" { next }
+    # Only the images this run resolved (--only); the api is assembled from jdk and runtime.
+    !($1 in resolved) && !($1 == "api" && ("jdk" in resolved)) { next }
     {
         new = got[$1 " " $2]
         if (new == "") new = got["base " $2]

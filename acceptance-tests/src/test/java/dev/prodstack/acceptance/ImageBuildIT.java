@@ -3,6 +3,7 @@ package dev.prodstack.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodstack.acceptance.support.Repo;
+import dev.prodstack.acceptance.support.ScratchRepo;
 import dev.prodstack.acceptance.support.StackScript;
 import dev.prodstack.testsupport.Command;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,29 +229,8 @@ class ImageBuildIT {
         Files.write(lock, lines);
     }
 
-    /** scripts/, deployment/images/ (without the fetched OpenSearch jars) and pom.xml, in a directory of its own. */
     private static Path scratch() throws IOException {
-        Path scratch = Files.createTempDirectory(work, "repo");
-        for (String part : List.of("scripts", "deployment/images", "pom.xml")) {
-            Path source = Repo.path(part);
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    Path relative = Repo.root().relativize(file);
-                    if (relative.startsWith("deployment/images/opensearch/lib")
-                            || relative.toString().equals("deployment/images/versions.built")) {
-                        continue;
-                    }
-                    Path target = scratch.resolve(relative.toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.createDirectories(target.getParent());
-                        Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
-        }
-        return scratch;
+        return ScratchRepo.copy(work);
     }
 
     /** build-images.sh of the scratch copy, labelling images as the repository's own build does. */
