@@ -174,6 +174,10 @@ SOURCE="${SOURCE:-$(git -C "$ROOT" config --get remote.origin.url 2>/dev/null ||
 require_cmd docker
 docker info > /dev/null 2>&1 || die "the Docker engine is not reachable (is dockerd running?)"
 check_lock
+# Before any image is built: a run that would end on the missing jar fails at its start.
+if selected api && ! $DRY_RUN; then
+    [[ -f "$ROOT/$JAR" ]] || die "$JAR is missing: run mvn -B package -pl service -am -DskipTests first (or --skip-api)"
+fi
 
 started=$SECONDS
 for name in "${RECIPES[@]}" api; do

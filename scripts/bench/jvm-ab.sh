@@ -97,7 +97,7 @@ run_variant() {
     current='' # read by the clean-up
     : "$current"
     printf '%s,%s,%s,%s,%s,%s,%s,%s\n' "$round" "$name" "$healthy_s" "$cold_rps" "$steady_rps" "$p99" \
-        "$(awk -v c="$((cpu1 - cpu0))" -v n="$requests" 'BEGIN { printf "%.0f", n > 0 ? c / 1000 / n : 0 }')" \
+        "$(awk -v c="$((cpu1 - cpu0))" -v n="$requests" 'BEGIN { printf "%.0f", (n > 0 ? c / 1000 / n : 0) }')" \
         "$((rss / 1024))" | tee -a "$rows" | awk -F, '{ printf "    round %s %-14s healthy %5ss  first %ss %6s req/s  steady %6s req/s p99 %5s ms  %4s us/req  %4s MB\n", $1, $2, $3, c, $4, $5, $6, $7, $8 }' c="$cold" >&2
 }
 
