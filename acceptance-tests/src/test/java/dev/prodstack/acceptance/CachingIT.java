@@ -3,6 +3,7 @@ package dev.prodstack.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodstack.acceptance.support.Docker;
+import dev.prodstack.acceptance.support.ServiceDefaults;
 import dev.prodstack.testsupport.Command;
 import io.restassured.response.Response;
 import java.util.Map;
@@ -48,7 +49,8 @@ class CachingIT extends AbstractAcceptanceTest {
         assertThat(second.asString()).as("a hit returns the same body").isEqualTo(first.asString());
 
         long ttl = Long.parseLong(redisCli("TTL", cacheKey(id)));
-        int maxTtl = Integer.parseInt(stack.environment().getOrDefault("CACHE_TTL_SECONDS", "300"));
+        int maxTtl = Integer.parseInt(
+                stack.environment().getOrDefault("CACHE_TTL_SECONDS", ServiceDefaults.of("CACHE_TTL_SECONDS")));
         assertThat(ttl)
                 .as("TTL of %s (-2 = no key, -1 = no expiry)", cacheKey(id))
                 .isGreaterThan(0)

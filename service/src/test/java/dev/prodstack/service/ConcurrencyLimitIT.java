@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.prodstack.service.support.Http;
 import dev.prodstack.service.support.SlowPost;
 import dev.prodstack.service.support.TestApps;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ConcurrencyLimitIT {
     private static final DropwizardAppExtension<ProdstackConfiguration> APP =
-            TestApps.app(ConfigOverride.config("maxConcurrentRequests", "1"));
+            TestApps.app(TestApps.setting("maxConcurrentRequests", "1"));
 
     @Test
     void aSecondRequestWaitsForTheRunningOneAndIsThenServed() throws Exception {

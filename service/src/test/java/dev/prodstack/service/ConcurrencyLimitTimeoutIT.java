@@ -18,8 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ConcurrencyLimitTimeoutIT {
-    private static final DropwizardAppExtension<ProdstackConfiguration> APP = TestApps.app(
-            ConfigOverride.config("maxConcurrentRequests", "1"), ConfigOverride.config("maxRequestWait", "1s"));
+    private static final DropwizardAppExtension<ProdstackConfiguration> APP =
+            TestApps.app(TestApps.setting("maxConcurrentRequests", "1"), ConfigOverride.config("maxRequestWait", "1s"));
 
     @Test
     void aRequestThatWaitedTooLongGetsAJson503() throws Exception {

@@ -8,7 +8,6 @@ import dev.prodstack.service.support.Http.Response;
 import dev.prodstack.service.support.StdoutCapture;
 import dev.prodstack.service.support.TestApps;
 import dev.prodstack.service.support.TestServices;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +24,7 @@ class StopDelayIT {
     @Test
     void afterTheStopSignalHealthSaysStoppingAndRequestsAreStillServedUntilTheDelayIsOver() throws Exception {
         final DropwizardTestSupport<ProdstackConfiguration> app = TestApps.support(
-                TestServices.DATABASE_URL, TestServices.REDIS_URL, ConfigOverride.config("stopDelay", DELAY_MS + "ms"));
+                TestServices.DATABASE_URL, TestServices.REDIS_URL, TestApps.setting("stopDelay", DELAY_MS + "ms"));
         final String username = "stop_" + UUID.randomUUID().toString().substring(0, 8);
         final Response[] answers = new Response[4];
         final long[] stopMillis = new long[1];

@@ -8,7 +8,6 @@ import dev.prodstack.service.support.Http.Response;
 import dev.prodstack.service.support.StdoutCapture;
 import dev.prodstack.service.support.TestApps;
 import dev.prodstack.service.support.TestServices;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +20,7 @@ class WarmUpIT {
     @Test
     void healthSaysStartingUntilTheWarmUpIsDoneAndTheWarmUpLeavesNoTrace() throws Exception {
         final DropwizardTestSupport<ProdstackConfiguration> app = TestApps.support(
-                TestServices.DATABASE_URL, TestServices.REDIS_URL, ConfigOverride.config("warmUp.duration", "6s"));
+                TestServices.DATABASE_URL, TestServices.REDIS_URL, TestApps.setting("warmUp.duration", "6s"));
         final List<Response> healthAnswers = new ArrayList<>();
         final String[] scrape = new String[1];
         final JsonNode[] seedMetrics = new JsonNode[1];

@@ -6,7 +6,10 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** The whole service on random ports, against the test Postgres and Redis unless told otherwise. */
 public final class TestApps {
@@ -45,7 +48,49 @@ public final class TestApps {
                 ConfigOverride.config("auth.tokenFile", TestServices::tokenFile),
                 // Above Jetty's 1 s shutdown idle timeout for keep-alive connections, so stop never times out.
                 ConfigOverride.config("server.shutdownGracePeriod", "3s")));
+        // config.yml's production defaults are for replicas behind nginx; a test's app starts at once, stops at once
+        // and runs every request it gets. Dropwizard keeps overrides in a set, so a key must be given once: a test
+        // about one of these passes setting(key, value) and this default steps aside.
+        final Set<String> chosen = new HashSet<>();
+        for (ConfigOverride override : extra) {
+            if (override instanceof Setting setting) {
+                chosen.add(setting.key);
+            }
+        }
+        PRODUCTION_ONLY.forEach((key, value) -> {
+            if (!chosen.contains(key)) {
+                overrides.add(ConfigOverride.config(key, value));
+            }
+        });
         overrides.addAll(List.of(extra));
         return overrides.toArray(ConfigOverride[]::new);
+    }
+
+    private static final Map<String, String> PRODUCTION_ONLY =
+            Map.of("warmUp.duration", "0s", "stopDelay", "0s", "maxConcurrentRequests", "0");
+
+    /** An override of one of the settings that tests turn off (warm-up, stop delay, concurrency limit). */
+    public static ConfigOverride setting(String key, String value) {
+        return new Setting(key, ConfigOverride.config(key, value));
+    }
+
+    private static final class Setting extends ConfigOverride {
+        private final String key;
+        private final ConfigOverride delegate;
+
+        private Setting(String key, ConfigOverride delegate) {
+            this.key = key;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void addToSystemProperties() {
+            delegate.addToSystemProperties();
+        }
+
+        @Override
+        public void removeFromSystemProperties() {
+            delegate.removeFromSystemProperties();
+        }
     }
 }
