@@ -9,12 +9,11 @@ usage() {
     cat <<USAGE
 Usage: $(basename "$0") <deploy|update-api|status|rm> [options]
 
-  deploy   prepares images, secrets and TLS like stack.sh, then deploys the stack in order:
-           first deploy: db, cache, proxy and the migration with 0 api replicas, waits for the
-           migration to complete, then scales the api to --replicas. Upgrade (a new API_IMAGE):
-           runs the migration with the new image first, then lets Swarm roll the api one task at
-           a time (start-first, automatic rollback on failure). Waits until every service has
-           all its replicas healthy and https://localhost:\$HTTPS_PORT/health answers.
+  deploy   prepares images, secrets and TLS like stack.sh; first deploy: db, cache, proxy and
+           the migration with 0 api replicas, then the api scaled to --replicas; upgrade (a new
+           API_IMAGE): the migration with the new image first, then Swarm rolls the api one task
+           at a time (start-first, automatic rollback). Waits until every replica is healthy and
+           https://localhost:\$HTTPS_PORT/health answers.
   update-api  rolling restart of the api (docker service update --force), or a new image
            with --image: migrates first, then rolls one task at a time; follows the update
            until it completes (or Swarm rolls it back by itself)
@@ -32,15 +31,8 @@ Options:
   --dry-run                print the commands that would change anything
   -h, --help               this help
 
-Files: docker stack deploy -c deployment/docker-compose.yml -c deployment/docker-compose.swarm.yml
-(the stack both engines run, then what only Swarm does; docker-compose.override.yml is Compose's).
-
-Environment: STACK_NAME (prodstack), VERSION, API_IMAGE, HTTP_PORT, HTTPS_PORT and the image
-variables of deployment/.env.example. SWARM_ENDPOINT_MODE=vip|dnsrr overrides the detection:
-without the kernel's IPVS (no /proc/net/ip_vs) virtual IPs and the ingress mesh do not work, so
-the services use DNS round robin and the proxy publishes its ports in host mode. Either way nginx
-follows the api's tasks by itself (security/nginx/upstream-watch.sh re-resolves tasks.api every
-2 s), so a bare 'docker service update/scale' or a crashed task needs no step from this script.
+Environment: STACK_NAME (prodstack), VERSION, API_IMAGE, HTTP_PORT, HTTPS_PORT, the image set's
+variables; SWARM_ENDPOINT_MODE=vip|dnsrr overrides the IPVS detection (deployment/README.md, Swarm).
 USAGE
 }
 

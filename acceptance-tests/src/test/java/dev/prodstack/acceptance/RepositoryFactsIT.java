@@ -171,6 +171,22 @@ class RepositoryFactsIT {
         assertThat(broken).as("relative links that do not resolve").isEmpty();
     }
 
+    @Test
+    void no_shell_script_is_over_300_lines() throws IOException {
+        List<String> tooLong = new ArrayList<>();
+        for (String file : tracked()) {
+            if (file.endsWith(".sh") || file.equals(".ci/run")) {
+                long lines = Files.readAllLines(Repo.path(file)).size();
+                if (lines > 300) {
+                    tooLong.add(file + ": " + lines + " lines");
+                }
+            }
+        }
+        assertThat(tooLong)
+                .as("scripts over 300 lines (split them by concern, as scripts/lib/ does)")
+                .isEmpty();
+    }
+
     /** The files the repository tracks, as paths relative to its root. */
     private static List<String> tracked() {
         return Command.of("git", "ls-files")
