@@ -5,12 +5,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
- * Many TLS connections to the edge held by one attacker thread: each opened with a first write, then every tick a
- * further write to each connection still open (a header line, a body byte, or nothing), optionally replacing the
- * connections the server ends, as slowloris does. Bounded: a fixed number of connections and a deadline.
+ * Many TLS connections to the edge held by an attacker: each opened with a first write, then every tick a further
+ * write to each connection still open (a header line, a body byte, or nothing), optionally replacing at once the
+ * connections the server ends, as slowloris does. Bounded: a fixed number of connections at a time and a deadline.
  */
 final class ConnectionFlood implements AutoCloseable {
 
@@ -20,6 +21,8 @@ final class ConnectionFlood implements AutoCloseable {
 
         String tick(int tickNumber);
     }
+
+    private static final int OPENERS = 8;
 
     private final SSLContext tls;
     private final int port;
@@ -31,9 +34,11 @@ final class ConnectionFlood implements AutoCloseable {
     private final List<HeldConnection> connections = new CopyOnWriteArrayList<>();
     private final List<Integer> openCounts = new CopyOnWriteArrayList<>();
     private final Thread attacker;
+    private final List<Thread> openerThreads = new CopyOnWriteArrayList<>();
     private volatile boolean ticking = true;
     private volatile boolean stopped;
     private volatile Exception failure;
+    private final AtomicInteger sequence = new AtomicInteger();
 
     private ConnectionFlood(
             SSLContext tls, int port, int size, Script script, boolean replaceEnded, Duration tick, Duration limit) {
@@ -55,11 +60,20 @@ final class ConnectionFlood implements AutoCloseable {
         return flood;
     }
 
+    /**
+     * Eight openers keep their share of the connections open (a closed one is replaced at once when
+     * {@code replaceEnded}); this thread writes each tick's bytes to every open connection.
+     */
     private void attack() {
+        int openers = Math.min(OPENERS, size);
+        for (int o = 0; o < openers; o++) {
+            int share = size / openers + (o < size % openers ? 1 : 0);
+            Thread opener = new Thread(() -> keepOpen(share), "connection-flood-opener");
+            opener.setDaemon(true);
+            opener.start();
+            openerThreads.add(opener);
+        }
         try {
-            for (int i = 0; i < size && !over(); i++) {
-                openOne();
-            }
             int tickNumber = 0;
             while (!over()) {
                 Thread.sleep(tick.toMillis());
@@ -74,21 +88,36 @@ final class ConnectionFlood implements AutoCloseable {
                     }
                 }
                 openCounts.add(open);
-                for (int missing = size - open; replaceEnded && missing > 0 && !over(); missing--) {
-                    openOne();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stopped = true;
+            openerThreads.forEach(Thread::interrupt);
+        }
+    }
+
+    private void keepOpen(int share) {
+        List<HeldConnection> mine = new ArrayList<>();
+        try {
+            while (!over()) {
+                long open = mine.stream().filter(HeldConnection::isOpen).count();
+                if (open < share && (replaceEnded || mine.size() < share)) {
+                    HeldConnection connection = HeldConnection.open(tls, port);
+                    connection.send(script.opening(sequence.getAndIncrement()));
+                    mine.add(connection);
+                    connections.add(connection);
+                } else {
+                    Thread.sleep(20);
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
-            failure = e;
+            if (!over()) {
+                failure = e;
+            }
         }
-    }
-
-    private void openOne() throws IOException {
-        HeldConnection connection = HeldConnection.open(tls, port);
-        connection.send(script.opening(connections.size()));
-        connections.add(connection);
     }
 
     private boolean over() {
@@ -138,6 +167,9 @@ final class ConnectionFlood implements AutoCloseable {
         attacker.interrupt();
         try {
             attacker.join(10_000);
+            for (Thread opener : openerThreads) {
+                opener.join(10_000); // one may be in a handshake: its connection is closed below too
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

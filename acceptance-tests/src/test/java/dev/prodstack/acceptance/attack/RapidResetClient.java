@@ -26,13 +26,25 @@ final class RapidResetClient {
     private static final int BATCH = 50;
 
     /** What one connection achieved. */
-    record Outcome(int streamsSent, int responses, int serverResets, boolean goaway, int goawayLastStream) {}
+    record Outcome(
+            int streamsSent, int responses, int serverResets, boolean goaway, int goawayLastStream, String ended) {
+        /** Streams nginx handled: answered, or refused with its own RST_STREAM. */
+        int handled() {
+            return responses + serverResets;
+        }
+
+        /** The server ended the connection (GOAWAY, close or reset), not this client's read timeout. */
+        boolean endedByServer() {
+            return goaway || ended.equals("closed") || ended.equals("reset");
+        }
+    }
 
     private final AtomicInteger responses = new AtomicInteger();
     private final AtomicInteger serverResets = new AtomicInteger();
     private volatile boolean goaway;
     private volatile int goawayLastStream = -1;
     private volatile boolean ended;
+    private volatile String endReason = "open";
 
     /** Opens an h2 connection (ALPN) to 127.0.0.1:port and resets up to {@code maxStreams} streams on it. */
     static Outcome attack(SSLContext tls, int port, String requestIdPrefix, int maxStreams) throws IOException {
@@ -83,7 +95,7 @@ final class RapidResetClient {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return new Outcome(sent, responses.get(), serverResets.get(), goaway, goawayLastStream);
+            return new Outcome(sent, responses.get(), serverResets.get(), goaway, goawayLastStream, endReason);
         }
     }
 
@@ -118,8 +130,12 @@ final class RapidResetClient {
                     }
                 }
             }
+        } catch (java.io.EOFException e) {
+            endReason = "closed";
+        } catch (java.net.SocketTimeoutException e) {
+            endReason = "read timeout";
         } catch (IOException e) {
-            // EOF, reset or our read timeout after the server went quiet
+            endReason = "reset";
         } finally {
             ended = true;
         }
