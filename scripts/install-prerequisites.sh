@@ -3,7 +3,7 @@
 # or 13 machine, installed from Debian's packages and started: the Docker engine with the real
 # Compose v2 and buildx CLI plugins, debootstrap, a JDK and Maven, the local Postgres and Redis the
 # service's integration tests use (with a test role of their own), Chromium, promtool/amtool, wrk,
-# ShellCheck, Node.js, and python3 with pytest and httpx for the seed lesson's checks. Idempotent:
+# ShellCheck, testssl.sh, Node.js, and python3 with pytest and httpx for the seed lesson's checks. Idempotent:
 # what is there already is kept. Run as root (or with sudo).
 set -euo pipefail
 # shellcheck source=scripts/lib/log.sh
@@ -16,7 +16,8 @@ Usage: scripts/install-prerequisites.sh [--dry-run]
 
   1. Debian packages (apt-get): docker.io debootstrap maven, a JDK (17 or newer), postgresql,
      redis-server, chromium, prometheus prometheus-alertmanager prometheus-blackbox-exporter,
-     wrk gnuplot-nox shellcheck jq bc curl openssl, python3-httpx python3-pytest
+     wrk gnuplot-nox shellcheck jq bc curl openssl, testssl.sh iproute2 (the acceptance suite's TLS
+     scan and socket listing), python3-httpx python3-pytest
      python3-pytest-asyncio, nodejs npm (when npm is missing).
   2. Compose v2 and buildx as Docker CLI plugins: the docker-compose and docker-buildx packages
      of Debian 13 (trixie). On Debian 12 they come from the trixie suite of the mirror this
@@ -52,7 +53,7 @@ esac
 export DEBIAN_FRONTEND=noninteractive
 
 step "Debian packages"
-packages=(docker.io debootstrap ca-certificates curl openssl jq bc wrk gnuplot-nox shellcheck maven
+packages=(docker.io debootstrap ca-certificates curl openssl jq bc wrk gnuplot-nox shellcheck maven testssl.sh iproute2
     postgresql redis-server chromium prometheus prometheus-alertmanager prometheus-blackbox-exporter
     python3 python3-httpx python3-pytest python3-pytest-asyncio)
 command -v javac > /dev/null || packages+=(default-jdk-headless)

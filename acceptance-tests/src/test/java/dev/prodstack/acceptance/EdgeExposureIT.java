@@ -8,6 +8,7 @@ import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Ports;
 import dev.prodstack.acceptance.support.Docker;
+import dev.prodstack.acceptance.support.EdgeReachability;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * What the stack exposes: only nginx publishes ports to the world; monitoring UIs (and the
  * acceptance-only api debug port) on loopback; Postgres and Redis nowhere; the admin port and
- * /metrics never through nginx; the backend network internal.
+ * /metrics never through nginx; the backend network internal. Checked twice: in Docker's
+ * configuration, and as an attacker sees it (connections to the host's own non-loopback address,
+ * the listening sockets, and probes from inside nginx's network namespace in {@link EdgeReachability}).
  */
 @Order(60)
 class EdgeExposureIT extends AbstractAcceptanceTest {
@@ -174,5 +177,52 @@ class EdgeExposureIT extends AbstractAcceptanceTest {
                     .getNetworks();
             assertThat(networks.keySet()).as("networks of %s", service).containsExactly(logging);
         }
+    }
+
+    @Test
+    void from_beyond_loopback_only_the_http_and_https_ports_answer() {
+        String address = EdgeReachability.hostAddress();
+        List<EdgeReachability.PortProbe> probes = EdgeReachability.hostScan(stack.project(), address);
+        probes.forEach(probe -> System.out.println("EdgeExposureIT: host scan " + probe));
+        Set<Integer> publicPorts = Set.of(stack.httpPort(), stack.httpsPort());
+        assertThat(probes.stream().map(EdgeReachability.PortProbe::hostPort))
+                .as("the scan covers HTTP, HTTPS and the ops ports")
+                .contains(
+                        stack.httpPort(),
+                        stack.httpsPort(),
+                        stack.hostPort("prometheus", 9090),
+                        stack.hostPort("alertmanager", 9093),
+                        stack.hostPort("proxy", OPS_LISTENER));
+        assertThat(probes)
+                .as("every published port answers on 127.0.0.1 (the scan's positive control)")
+                .allMatch(EdgeReachability.PortProbe::onLoopback);
+        assertThat(probes)
+                .as("on the host's address %s only HTTP and HTTPS connect", address)
+                .allMatch(probe -> probe.onHostAddress() == publicPorts.contains(probe.hostPort()));
+    }
+
+    @Test
+    void listening_sockets_beyond_loopback_are_only_http_and_https() {
+        List<String> wide = EdgeReachability.listenersBeyondLoopback(stack.project());
+        assertThat(wide)
+                .as(
+                        "the project's listening sockets (docker-proxy, seen in ss -tln) on 0.0.0.0 or ::, not on 127.0.0.1")
+                .containsExactlyInAnyOrder(
+                        "proxy:8080 on port " + stack.httpPort(), "proxy:8443 on port " + stack.httpsPort());
+    }
+
+    @Test
+    void from_nginx_network_namespace_only_the_api_is_reachable() {
+        List<EdgeReachability.EdgeProbe> probes = EdgeReachability.fromEdge(
+                stack.project(), stack.containerId("proxy"), stack.environment().get("NGINX_IMAGE"));
+        probes.forEach(probe -> System.out.println("EdgeExposureIT: from nginx's namespace " + probe));
+        assertThat(probes.stream().filter(EdgeReachability.EdgeProbe::isApi))
+                .as("positive control: the api's port 8000, by name and by its frontend address")
+                .hasSize(2)
+                .allMatch(EdgeReachability.EdgeProbe::reachable);
+        assertThat(probes.stream().filter(probe -> !probe.isApi()))
+                .as("db, cache and every other backend member, by name and by address: refused or unreachable")
+                .hasSizeGreaterThan(4)
+                .noneMatch(EdgeReachability.EdgeProbe::reachable);
     }
 }

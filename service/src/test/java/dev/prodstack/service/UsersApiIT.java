@@ -445,10 +445,10 @@ class UsersApiIT {
                     Http.raw(
                             port,
                             "GET /users/%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-                    Http.raw(port, "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                    Http.raw(port, "GET /" + "a".repeat(50_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
                     Http.raw(
                             port,
-                            "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(10_000)
+                            "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(50_000)
                                     + "\r\nConnection: close\r\n\r\n"),
                     Http.raw(port, "TRACE /users HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
                     Http.raw(port, "GET /docs/swagger-ui/missing.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
