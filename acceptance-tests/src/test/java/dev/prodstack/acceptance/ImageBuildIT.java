@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodstack.acceptance.support.Repo;
 import dev.prodstack.acceptance.support.ScratchRepo;
+import dev.prodstack.acceptance.support.StackEnvironment;
 import dev.prodstack.acceptance.support.StackScript;
 import dev.prodstack.testsupport.Command;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Order;
@@ -120,15 +118,8 @@ class ImageBuildIT {
                 .check();
         assertThat(installed(redisImage())).isEqualTo(OLDER);
 
-        String project = "prodstack-acc-stale-" + UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> environment = new HashMap<>(Map.of(
-                "COMPOSE_PROJECT_NAME", project,
-                "SECRETS_DIR", work.resolve("secrets").toString(),
-                "TLS_DIR", work.resolve("tls").toString(),
-                "HTTP_PORT", String.valueOf(freePort()),
-                "HTTPS_PORT", String.valueOf(freePort()),
-                "OPS_HTTPS_PORT", String.valueOf(freePort()),
-                "MAVEN_OFFLINE", "true"));
+        Map<String, String> environment = StackEnvironment.scratch("prodstack-acc-stale-", work);
+        String project = environment.get("COMPOSE_PROJECT_NAME");
         try {
             Command.Result up = StackScript.command(environment, List.of("up", "--offline", "--timeout", "300"))
                     .timeout(Duration.ofMinutes(20))
@@ -251,11 +242,5 @@ class ImageBuildIT {
         Command.Result remote = Command.of("git", "-C", Repo.root().toString(), "config", "--get", "remote.origin.url")
                 .run();
         return remote.ok() ? remote.stdout().strip() : "unknown";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.prodstack.acceptance.support.Repo;
 import dev.prodstack.acceptance.support.ScratchRepo;
+import dev.prodstack.acceptance.support.StackEnvironment;
 import dev.prodstack.acceptance.support.StackScript;
 import dev.prodstack.testsupport.Command;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -46,15 +44,7 @@ class PostgresUpgradeIT {
     @BeforeAll
     static void aStackOnPostgres15With10000Users() throws IOException {
         buildPostgres15();
-        environment = new HashMap<>(Map.of(
-                "COMPOSE_PROJECT_NAME",
-                        "prodstack-acc-upgrade-" + UUID.randomUUID().toString().substring(0, 8),
-                "SECRETS_DIR", work.resolve("secrets").toString(),
-                "TLS_DIR", work.resolve("tls").toString(),
-                "HTTP_PORT", String.valueOf(freePort()),
-                "HTTPS_PORT", String.valueOf(freePort()),
-                "OPS_HTTPS_PORT", String.valueOf(freePort()),
-                "MAVEN_OFFLINE", "true"));
+        environment = StackEnvironment.scratch("prodstack-acc-upgrade-", work);
         up(OLD_IMAGE);
         sql("INSERT INTO users (username, email) SELECT 'upgrade_' || n, 'upgrade_' || n || '@example.com'"
                 + " FROM generate_series(1, " + USERS + ") AS n");
@@ -224,11 +214,5 @@ class PostgresUpgradeIT {
                 .timeout(Duration.ofMinutes(20))
                 .run();
         assertThat(build.exitCode()).as(build.describe()).isZero();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -10,11 +10,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -196,6 +198,21 @@ public final class StackEnvironment {
                 "LOG_STORE_PORT")) {
             variables.put(name, Integer.toString(freePort()));
         }
+    }
+
+    /**
+     * The variables of a throw-away stack of a test's own beside the suite's: a project named {@code prefix} plus a
+     * random suffix, secrets and TLS under {@code work}, free host ports, the jar not rebuilt.
+     */
+    public static Map<String, String> scratch(String prefix, Path work) {
+        return new HashMap<>(Map.of(
+                "COMPOSE_PROJECT_NAME", prefix + UUID.randomUUID().toString().substring(0, 8),
+                "SECRETS_DIR", work.resolve("secrets").toString(),
+                "TLS_DIR", work.resolve("tls").toString(),
+                "HTTP_PORT", String.valueOf(freePort()),
+                "HTTPS_PORT", String.valueOf(freePort()),
+                "OPS_HTTPS_PORT", String.valueOf(freePort()),
+                "MAVEN_OFFLINE", "true"));
     }
 
     private static int freePort() {
