@@ -72,6 +72,13 @@ class BadInputIT {
         post(cases, "trailing garbage", "{\"username\":\"trail_x\",\"email\":\"t@example.com\"} x", 400);
         post(cases, "single quotes", "{'username':'abc','email':'a@example.com'}", 400);
         post(cases, "raw control character", "{\"username\":\"ab\u0001cd\",\"email\":\"a@example.com\"}", 400);
+        // "{" and three NUL bytes read as UTF-32LE to Jackson's encoding detection; what follows is no character.
+        post(cases, "UTF-32 guess, invalid", "{\u0000\u0000\u0000\u0000\u0000\u0000\u0000Ue\":\"x\"}", 400);
+        post(
+                cases,
+                "duplicate field",
+                "{\"username\":\"dup_a\",\"email\":\"a@example.com\",\"email\":\"b@example.com\"}",
+                400);
         post(cases, "array body", "[]", 400);
         post(cases, "string body", "\"abc\"", 400);
         post(cases, "number body", "123", 400);
@@ -180,6 +187,13 @@ class BadInputIT {
         cases.add(Arguments.of("PUT malformed body", "PUT", "/users/" + EXISTING, AUTH, "{\"username\":", 400));
         cases.add(Arguments.of(
                 "PATCH SQL username", "PATCH", "/users/" + EXISTING, AUTH, "{\"username\":\"1 OR 1=1\"}", 422));
+        cases.add(Arguments.of(
+                "PATCH duplicate field",
+                "PATCH",
+                "/users/" + EXISTING,
+                AUTH,
+                "{\"username\":\"dup_b\",\"username\":\"dup_c\"}",
+                400));
         cases.add(Arguments.of("DELETE collection", "DELETE", "/users", AUTH, null, 405));
         return cases.stream();
     }

@@ -1,6 +1,7 @@
 package dev.prodstack.service.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -27,6 +28,9 @@ public final class ApiJson {
         mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         // {"username": "ok"} trailing-garbage is malformed JSON, not a valid body followed by noise.
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        // {"email": "a@x", "email": "b@y"} is malformed: parsers disagree on which one wins (one more way to smuggle
+        // a value past a check), and Jackson's record creators fail on it as a mapping bug, a 500.
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         // {"username": 123} is a wrong type, not the string "123".
         mapper.coercionConfigFor(LogicalType.Textual)
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

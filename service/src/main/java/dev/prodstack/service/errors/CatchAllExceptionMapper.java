@@ -3,6 +3,7 @@ package dev.prodstack.service.errors;
 import dev.prodstack.service.http.PayloadTooLargeException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.io.CharConversionException;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,11 @@ public final class CatchAllExceptionMapper implements ExceptionMapper<Throwable>
             // The client went away mid-body: nothing to fix on our side.
             LOG.debug("incomplete request body", error);
             return ErrorResponses.of(400, "incomplete request body");
+        }
+        if (Causes.find(error, CharConversionException.class).isPresent()) {
+            // Jackson guesses a body's encoding from its first bytes (RFC 4627): one that starts like UTF-32 but
+            // holds no valid character fails in its decoder with an IOException, not a JSON parse error.
+            return ErrorResponses.of(400, "malformed JSON");
         }
         LOG.error("unhandled error", error);
         return ErrorResponses.of(500, "internal server error");
