@@ -93,7 +93,7 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
                 "BackupRestoreIT: backup %s (%d bytes) while a client wrote %d users%n",
                 dump, Files.size(dump), written.size());
         assertThat(written)
-                .as("users written while the backup ran and after it")
+                .as("users written from before the backup began until after it returned")
                 .hasSizeGreaterThan(WRITES_AFTER_BACKUP);
 
         Snapshot source = snapshot();
@@ -158,9 +158,17 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
         private volatile int stopAt = Integer.MAX_VALUE;
         private Future<?> loop;
 
+        /**
+         * Returns once its first write has landed: a client's first request (connection, TLS-free warm-up of
+         * RestAssured) can take longer than a dump of 10,000 rows, and then nothing would be written meanwhile.
+         */
         static ConcurrentWriter start() {
             ConcurrentWriter writer = new ConcurrentWriter();
             writer.loop = writer.thread.submit(writer::write);
+            await("the concurrent client's first write")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> !writer.ids.isEmpty() || writer.loop.isDone());
             return writer;
         }
 
@@ -251,8 +259,7 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
 
     /** The worst case short of losing the host: the db container and its volume gone, recreated empty. */
     private static void loseTheDatabaseVolume() {
-        String db = stack.containerId("db");
-        InspectContainerResponse inspection = Docker.inspect(db);
+        InspectContainerResponse inspection = Docker.inspect(stack.containerId("db"));
         String volume = inspection.getMounts().stream()
                 .filter(mount ->
                         "/var/lib/postgresql/data".equals(mount.getDestination().getPath()))
@@ -282,9 +289,14 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
                 .command(up.toArray(String[]::new))
                 .timeout(Duration.ofMinutes(2))
                 .check();
-        stack.waitHealthy(Duration.ofMinutes(2));
+        String db = stack.containerId("db");
+        await("the new database ready")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> "healthy".equals(AcceptanceStack.healthState(db)));
 
-        // The one-shot migrate job applies the schema to the new, empty database.
+        // The one-shot migrate job applies the schema to the new, empty database and makes the api's role,
+        // which the new cluster does not have: the api is unhealthy until then.
         String migrate = stack.containerId("migrate");
         Command.of("docker", "start", "--attach", migrate)
                 .timeout(Duration.ofMinutes(3))
@@ -292,5 +304,6 @@ class BackupRestoreIT extends AbstractAcceptanceTest {
         assertThat(AcceptanceStack.healthState(migrate))
                 .as("migrate after the volume loss")
                 .isEqualTo("exited(0)");
+        stack.waitHealthy(Duration.ofMinutes(2));
     }
 }
