@@ -11,8 +11,10 @@ Usage: $(basename "$0") <file.dump> --yes-i-am-sure [--dry-run]
 Replaces the contents of database prodstack with the dump:
   1. verifies <file>.sha256 (written by backup-db.sh) and that pg_restore can read the archive
   2. pg_restore --clean --if-exists --no-owner --single-transaction inside the db container
-     (all or nothing: a failure leaves the database as it was)
-  3. restarts the cache container: Redis keeps no data on disk, so the restart empties it and
+     (all or nothing: a failure leaves the database as it was), the dump's grants included
+  3. the migrate job before and after: the api's role exists for the dump's grants, and an
+     older dump's schema and grants are brought up to this version
+  4. restarts the cache container: Redis keeps no data on disk, so the restart empties it and
      no entry cached from the replaced data survives (FLUSHDB/FLUSHALL are disabled in redis.conf)
 The api keeps running; its requests wait on the restore's locks for its duration.
 
@@ -56,9 +58,19 @@ ok "sha256 $actual"
 compose exec -T db pg_restore --list <"$file" >/dev/null || die "pg_restore cannot read $file"
 ok "archive readable by pg_restore"
 
+# Before: the api's role must exist for the dump's grants to it (a cluster made anew after a volume
+# loss has none). After: an older dump's schema and grants brought up to this version.
+migrate() {
+    step "the migrate job ($1)"
+    run compose run --rm --no-deps -T migrate > /dev/null || die "the migrate job failed ($1)"
+    ok "schema current, api role provisioned"
+}
+migrate "before the restore: the api's role"
+
 step "restoring into database prodstack of project $COMPOSE_PROJECT_NAME"
+# The dump's grants come back with it: the api's role keeps its access within the same transaction.
 restore=(compose exec -T db pg_restore -U prodstack -d prodstack --clean --if-exists --no-owner
-    --no-privileges --single-transaction --exit-on-error)
+    --single-transaction --exit-on-error)
 if [[ "$DRY_RUN" == true ]]; then
     run "${restore[@]}"
 else
@@ -66,6 +78,8 @@ else
     "${restore[@]}" <"$file" || die "pg_restore failed; the single transaction was rolled back, the database is unchanged"
     ok "database restored in $(elapsed_since "$started")"
 fi
+
+migrate "after the restore: the dump's schema and grants brought current"
 
 if [[ -n "$(running_containers cache)" ]]; then
     step "emptying the cache (restarting the cache container)"

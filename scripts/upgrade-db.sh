@@ -155,7 +155,8 @@ run docker volume create "${labels[@]}" "$staging" > /dev/null
 server "$helper-new" "$POSTGRES_IMAGE" "$staging" POSTGRES_USER=prodstack POSTGRES_DB=prodstack \
     POSTGRES_PASSWORD_FILE=/run/secrets/db_password POSTGRES_INITDB_ARGS=--auth-host=scram-sha-256
 if [[ "$DRY_RUN" != true ]]; then
-    docker exec -i "$helper-new" pg_restore -U prodstack -d prodstack --single-transaction --exit-on-error < "$dump" \
+    # The new cluster has no api role yet: its grants are the migrate job's, when the stack starts on it.
+    docker exec -i "$helper-new" pg_restore -U prodstack -d prodstack --no-privileges --single-transaction --exit-on-error < "$dump" \
         || die "pg_restore into PostgreSQL $new failed; volume $volume is untouched"
     after="$(fingerprint "$helper-new")"
     [[ "$after" == "$before" ]] || die "PostgreSQL $new holds '$after', PostgreSQL $old held '$before'; volume $volume is untouched"

@@ -87,7 +87,7 @@ ensure_secrets() {
     local dir=$SECRETS_DIR name created=()
     run mkdir -p "$dir"
     run chmod 0700 "$dir"
-    for name in db_password admin_token grafana_admin_password; do
+    for name in db_password db_api_password admin_token grafana_admin_password; do
         if [[ ! -s "$dir/$name" ]]; then
             if [[ "$DRY_RUN" == true ]]; then
                 info "[dry-run] would create $dir/$name (32 random bytes, base64)"

@@ -27,6 +27,7 @@ class SecretsHygieneIT extends AbstractAcceptanceTest {
     private static Map<String, String> secrets() {
         return Map.of(
                 "db_password", stack.secret("db_password"),
+                "db_api_password", stack.secret("db_api_password"),
                 "admin_token", stack.secret("admin_token"),
                 "grafana_admin_password", stack.secret("grafana_admin_password"));
     }

@@ -7,6 +7,7 @@ import dev.prodstack.service.core.Readiness;
 import dev.prodstack.service.core.RequestStats;
 import dev.prodstack.service.core.StopDelay;
 import dev.prodstack.service.db.ConnectionPool;
+import dev.prodstack.service.db.MigrateCommand;
 import dev.prodstack.service.db.PostgresFactory;
 import dev.prodstack.service.db.UserDao;
 import dev.prodstack.service.errors.CatchAllExceptionMapper;
@@ -62,6 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class ProdstackApplication extends Application<ProdstackConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ProdstackApplication.class);
     private static final long PROBE_INTERVAL_MILLIS = 5_000;
+    private static final String CHANGELOG = "db/changelog.sql";
 
     public static void main(String[] args) throws Exception {
         new ProdstackApplication().run(args);
@@ -94,9 +96,10 @@ public final class ProdstackApplication extends Application<ProdstackConfigurati
 
             @Override
             public String getMigrationsFileName() {
-                return "db/changelog.sql";
+                return CHANGELOG;
             }
         });
+        bootstrap.addCommand(new MigrateCommand(CHANGELOG));
         bootstrap.addBundle(new AssetsBundle(
                 "/META-INF/resources/webjars/swagger-ui/" + BuildInfo.swaggerUiVersion(),
                 "/docs/swagger-ui",

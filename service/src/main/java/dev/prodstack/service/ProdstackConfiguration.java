@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.prodstack.service.auth.AdminAuthFactory;
 import dev.prodstack.service.cache.CacheFactory;
 import dev.prodstack.service.cache.RedisFactory;
+import dev.prodstack.service.db.ApiRoleFactory;
 import dev.prodstack.service.db.PostgresFactory;
 import dev.prodstack.service.warmup.WarmUpFactory;
 import io.dropwizard.core.Configuration;
@@ -24,6 +25,10 @@ public final class ProdstackConfiguration extends Configuration {
     @Valid
     @NotNull
     private PostgresFactory database = new PostgresFactory();
+
+    @Valid
+    @NotNull
+    private ApiRoleFactory apiRole = new ApiRoleFactory();
 
     @Valid
     @NotNull
@@ -76,6 +81,16 @@ public final class ProdstackConfiguration extends Configuration {
     @JsonProperty
     public void setDatabase(PostgresFactory database) {
         this.database = database;
+    }
+
+    @JsonProperty
+    public ApiRoleFactory getApiRole() {
+        return apiRole;
+    }
+
+    @JsonProperty
+    public void setApiRole(ApiRoleFactory apiRole) {
+        this.apiRole = apiRole;
     }
 
     @JsonProperty
