@@ -76,6 +76,24 @@ describe('one source per fact', () => {
     const extra = container(get(render({ set: { 'api.env.WARMUP_DURATION': '5s' } }), 'Deployment', `${name}-api`), 'api');
     assert.equal(envOf(extra).WARMUP_DURATION, '5s');
   });
+
+  test('the api connects as its own role and mounts only its password; the migration provisions that role as the owner', () => {
+    const objects = render();
+    const apiPod = get(objects, 'Deployment', `${name}-api`);
+    const api = envOf(container(apiPod, 'api'));
+    assert.equal(api.DATABASE_USER, 'prodstack_api');
+    assert.equal(api.DATABASE_PASSWORD_FILE, '/run/secrets/db_api_password');
+    assert.deepEqual(podSpec(apiPod).volumes.find((v) => v.name === 'secrets').secret.items.map((i) => i.key), ['db-api-password', 'admin-token']);
+    const job = get(objects, 'Job', `${name}-migrate`);
+    const migrate = envOf(container(job, 'migrate'));
+    assert.deepEqual(container(job, 'migrate').args, ['migrate', '/app/config.yml']);
+    assert.equal(migrate.DATABASE_USER, 'prodstack');
+    assert.equal(migrate.DATABASE_PASSWORD_FILE, '/run/secrets/db_password');
+    assert.equal(migrate.API_DATABASE_USER, 'prodstack_api');
+    assert.equal(migrate.API_DATABASE_PASSWORD_FILE, '/run/secrets/db_api_password');
+    const owner = envOf(container(get(render({ set: { 'postgres.apiUser': '' } }), 'Deployment', `${name}-api`), 'api'));
+    assert.equal(owner.DATABASE_USER, 'prodstack', 'without an api role the api connects as the owner');
+  });
 });
 
 describe('the compose contracts', () => {
@@ -144,7 +162,7 @@ describe('the compose contracts', () => {
     const job = get(objects, 'Job', `${name}-migrate`);
     assert.equal(job.metadata.annotations['helm.sh/hook'], 'post-install,pre-upgrade');
     assert.equal(envOf(container(job, 'migrate')).ADMIN_TOKEN_FILE, undefined);
-    assert.deepEqual(podSpec(job).volumes.find((v) => v.name === 'secrets').secret.items.map((i) => i.key), ['db-password']);
+    assert.deepEqual(podSpec(job).volumes.find((v) => v.name === 'secrets').secret.items.map((i) => i.key), ['db-password', 'db-api-password']);
   });
 });
 
@@ -214,7 +232,7 @@ describe('switches', () => {
     const secret = get(render(), 'Secret', `${name}-secrets`);
     assert.equal(secret.metadata.annotations['helm.sh/resource-policy'], 'keep');
     assert.equal(secret.metadata.annotations['prodstack.dev/secret-source'], 'generated');
-    for (const key of ['db-password', 'admin-token']) assert.equal(Buffer.from(secret.data[key], 'base64').toString().length, 32);
+    for (const key of ['db-password', 'db-api-password', 'admin-token']) assert.equal(Buffer.from(secret.data[key], 'base64').toString().length, 32);
   });
 
   test('without autoscaling the Deployment holds the replica count and there is no HPA', () => {

@@ -100,25 +100,57 @@ seccompProfile:
 {{- ternary .Values.postgres.user .Values.externalDatabase.user .Values.postgres.enabled -}}
 {{- end -}}
 
+{{/* The api's own role, which the migration provisions; empty: the api connects as the owner. */}}
+{{- define "prodstack.apiDatabaseUser" -}}
+{{- ternary .Values.postgres.apiUser .Values.externalDatabase.apiUser .Values.postgres.enabled -}}
+{{- end -}}
+
+{{/* The Secret's keys a workload mounts: (dict "root" $ "role" "api"|"migrate"). */}}
+{{- define "prodstack.databaseSecretKeys" -}}
+{{- $apiRole := include "prodstack.apiDatabaseUser" .root -}}
+{{- if eq .role "api" -}}
+{{- ternary "db-api-password" "db-password" (ne $apiRole "") -}}
+{{- else if $apiRole -}}
+db-password db-api-password
+{{- else -}}
+db-password
+{{- end -}}
+{{- end -}}
+
 {{/*
-Environment of the api and the migration: only what Kubernetes decides (addresses, the secret
-files) and the stop timings the pod's grace period is computed from. Everything else keeps the
+Environment of the api and the migration, (dict "root" $ "role" "api"|"migrate"): only what
+Kubernetes decides (addresses, the database roles and their secret files) and the stop timings the pod's grace period is computed from. Everything else keeps the
 defaults of service/config.yml and the image, unless api.env sets it.
 */}}
 {{- define "prodstack.apiEnv" -}}
+{{- $root := .root -}}
+{{- $apiRole := include "prodstack.apiDatabaseUser" $root -}}
 - name: DATABASE_URL
-  value: {{ include "prodstack.databaseUrl" . | quote }}
+  value: {{ include "prodstack.databaseUrl" $root | quote }}
+{{- if and (eq .role "api") $apiRole }}
 - name: DATABASE_USER
-  value: {{ include "prodstack.databaseUser" . | quote }}
+  value: {{ $apiRole | quote }}
+- name: DATABASE_PASSWORD_FILE
+  value: /run/secrets/db_api_password
+{{- else }}
+- name: DATABASE_USER
+  value: {{ include "prodstack.databaseUser" $root | quote }}
 - name: DATABASE_PASSWORD_FILE
   value: /run/secrets/db_password
+{{- end }}
+{{- if and (eq .role "migrate") $apiRole }}
+- name: API_DATABASE_USER
+  value: {{ $apiRole | quote }}
+- name: API_DATABASE_PASSWORD_FILE
+  value: /run/secrets/db_api_password
+{{- end }}
 - name: REDIS_URL
-  value: {{ printf "redis://%s-cache:6379" (include "prodstack.fullname" .) | quote }}
+  value: {{ printf "redis://%s-cache:6379" (include "prodstack.fullname" $root) | quote }}
 - name: STOP_DELAY
-  value: {{ printf "%ds" (int .Values.api.shutdown.stopDelaySeconds) | quote }}
+  value: {{ printf "%ds" (int $root.Values.api.shutdown.stopDelaySeconds) | quote }}
 - name: SHUTDOWN_GRACE_PERIOD
-  value: {{ printf "%ds" (int .Values.api.shutdown.gracePeriodSeconds) | quote }}
-{{- range $name, $value := .Values.api.env }}
+  value: {{ printf "%ds" (int $root.Values.api.shutdown.gracePeriodSeconds) | quote }}
+{{- range $name, $value := $root.Values.api.env }}
 - name: {{ $name }}
   value: {{ $value | toString | quote }}
 {{- end }}
