@@ -157,7 +157,10 @@ class RepositoryFactsIT {
                 Path resolved = path.isEmpty()
                         ? source
                         : source.getParent().resolve(path).normalize();
-                if (!Files.exists(resolved)) {
+                if (!resolved.startsWith(Repo.root())) {
+                    // It may resolve on the machine it was written on; a clone has nothing there.
+                    broken.add(file + ": " + target + " (outside the repository)");
+                } else if (!Files.exists(resolved)) {
                     broken.add(file + ": " + target + " (no such file)");
                 } else if (!fragment.isEmpty()
                         && resolved.toString().endsWith(".md")
