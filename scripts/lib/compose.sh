@@ -94,13 +94,19 @@ use_monitoring_if_running() {
     return 0
 }
 
-# Container ids of one service ('' = the whole project), running or not / running only.
+# Container ids of one service ('' = every service of the project), running or not / running only.
+# Only the services' containers: a helper that carries the project's label so that `down` removes
+# it (upgrade-db.sh's, left "created" when the upgrade was killed) is not the stack's to wait for.
 service_containers() { _project_ps "$1" -a; }
 running_containers() { _project_ps "$1" --filter status=running; }
 _project_ps() {
     local service=$1; shift
     local filters=(--filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME")
-    [[ -n "$service" ]] && filters+=(--filter "label=com.docker.compose.service=$service")
+    if [[ -n "$service" ]]; then
+        filters+=(--filter "label=com.docker.compose.service=$service")
+    else
+        filters+=(--filter "label=com.docker.compose.service")
+    fi
     docker ps -q --no-trunc "${filters[@]}" "$@"
 }
 
