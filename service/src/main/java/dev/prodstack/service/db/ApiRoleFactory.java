@@ -28,7 +28,8 @@ public final class ApiRoleFactory {
 
     @JsonProperty
     public void setUser(String user) {
-        this.user = user;
+        // An unset ${VAR:-} in config.yml reads as null.
+        this.user = user == null ? "" : user.trim();
     }
 
     @JsonProperty
@@ -38,7 +39,8 @@ public final class ApiRoleFactory {
 
     @JsonProperty
     public void setPasswordFile(String passwordFile) {
-        this.passwordFile = passwordFile;
+        // An unset ${VAR:-} in config.yml reads as null.
+        this.passwordFile = passwordFile == null ? "" : passwordFile.trim();
     }
 
     public boolean isEnabled() {
