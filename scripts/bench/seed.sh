@@ -68,7 +68,8 @@ bench_refresh() {
     prefix="$(awk -F'"' '/^ *keyPrefix:/ {print $2; exit}' "$PRODSTACK_ROOT/service/config.yml")"
     [[ -n "$prefix" ]] || die "no cache.keyPrefix in service/config.yml"
     awk -v p="$prefix" '{print "UNLINK " p $1}' "$ids_file" \
-        | docker exec -i "$BENCH_CACHE_ID" redis-cli -h 127.0.0.1 >/dev/null \
+        | REDISCLI_AUTH="$(cat "$SECRETS_DIR/cache_password")" docker exec -i -e REDISCLI_AUTH "$BENCH_CACHE_ID" \
+            redis-cli -h 127.0.0.1 --user prodstack >/dev/null \
         || die "could not drop the read set's entries in the cache container"
     bench_warm "$ids_file" "$url"
 }

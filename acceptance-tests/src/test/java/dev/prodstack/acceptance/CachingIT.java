@@ -2,10 +2,12 @@ package dev.prodstack.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.prodstack.acceptance.support.Docker;
 import dev.prodstack.acceptance.support.ServiceDefaults;
 import dev.prodstack.testsupport.Command;
 import io.restassured.response.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -22,11 +24,22 @@ class CachingIT extends AbstractAcceptanceTest {
         return "prodstack:user:" + id;
     }
 
+    /** redis-cli in the cache container as the api's ACL user, its password passed by environment. */
     static String redisCli(String... arguments) {
-        String[] command = new String[arguments.length + 1];
-        command[0] = "redis-cli";
-        System.arraycopy(arguments, 0, command, 1, arguments.length);
-        Command.Result result = Docker.exec(stack.containerId("cache"), command);
+        List<String> command = new ArrayList<>(List.of(
+                "docker",
+                "exec",
+                "-e",
+                "REDISCLI_AUTH",
+                stack.containerId("cache"),
+                "redis-cli",
+                "--user",
+                "prodstack"));
+        command.addAll(List.of(arguments));
+        Command.Result result = Command.of(command)
+                .env("REDISCLI_AUTH", stack.secret("cache_password"))
+                .timeout(Duration.ofSeconds(60))
+                .run();
         assertThat(result.exitCode())
                 .as("redis-cli %s: %s", String.join(" ", arguments), result.stderr())
                 .isZero();

@@ -21,7 +21,13 @@ final class StackCompose {
     private StackCompose() {}
 
     static Command.Result config(Path secrets, Map<String, String> extraEnvironment, String... flags) {
-        for (String name : List.of("db_password", "db_api_password", "admin_token", "grafana_admin_password")) {
+        for (String name : List.of(
+                "db_password",
+                "db_api_password",
+                "cache_password",
+                "cache_users.acl",
+                "admin_token",
+                "grafana_admin_password")) {
             write(secrets.resolve(name), "not-a-real-secret\n");
         }
         Map<String, String> environment = new HashMap<>(extraEnvironment);

@@ -33,6 +33,11 @@ class ConfigurationTest {
         assertThat(config.getDatabase().getPasswordFile()).isEmpty();
         assertThat(config.getDatabase().getMaxSize()).isEqualTo(16);
         assertThat(config.getRedis().getUrl()).isEqualTo("redis://127.0.0.1:6379");
+        // Unset ${VAR:-} values read as YAML nulls: each must come out empty, not null.
+        assertThat(config.getRedis().getUser()).isEmpty();
+        assertThat(config.getRedis().getPasswordFile()).isEmpty();
+        assertThat(config.getApiRole().isEnabled()).isFalse();
+        assertThat(config.getApiRole().getPasswordFile()).isEmpty();
         assertThat(config.getCache().getTtlSeconds()).isEqualTo(300);
         assertThat(config.getAuth().getTokenFile()).isEmpty();
         assertThat(config.getVersion()).isEmpty();
@@ -50,22 +55,30 @@ class ConfigurationTest {
 
     @Test
     void everyEnvironmentSpecificValueComesFromItsVariable() throws Exception {
-        final ProdstackConfiguration config = load(Map.of(
-                "DATABASE_URL", "jdbc:postgresql://db:5432/prodstack",
-                "DATABASE_USER", "prodstack",
-                "DATABASE_PASSWORD_FILE", "/run/secrets/db_password",
-                "DATABASE_POOL_MAX", "8",
-                "REDIS_URL", "redis://cache:6379",
-                "CACHE_TTL_SECONDS", "60",
-                "LOG_LEVEL", "WARN",
-                "ADMIN_TOKEN_FILE", "/run/secrets/admin_token",
-                "SHUTDOWN_GRACE_PERIOD", "20s",
-                "APP_VERSION", "2.3.4"));
+        final ProdstackConfiguration config = load(Map.ofEntries(
+                Map.entry("DATABASE_URL", "jdbc:postgresql://db:5432/prodstack"),
+                Map.entry("DATABASE_USER", "prodstack"),
+                Map.entry("DATABASE_PASSWORD_FILE", "/run/secrets/db_password"),
+                Map.entry("DATABASE_POOL_MAX", "8"),
+                Map.entry("REDIS_URL", "redis://cache:6379"),
+                Map.entry("REDIS_USER", "prodstack"),
+                Map.entry("REDIS_PASSWORD_FILE", "/run/secrets/cache_password"),
+                Map.entry("API_DATABASE_USER", "prodstack_api"),
+                Map.entry("API_DATABASE_PASSWORD_FILE", "/run/secrets/db_api_password"),
+                Map.entry("CACHE_TTL_SECONDS", "60"),
+                Map.entry("LOG_LEVEL", "WARN"),
+                Map.entry("ADMIN_TOKEN_FILE", "/run/secrets/admin_token"),
+                Map.entry("SHUTDOWN_GRACE_PERIOD", "20s"),
+                Map.entry("APP_VERSION", "2.3.4")));
         assertThat(config.getDatabase().getUrl()).isEqualTo("jdbc:postgresql://db:5432/prodstack");
         assertThat(config.getDatabase().getUser()).isEqualTo("prodstack");
         assertThat(config.getDatabase().getPasswordFile()).isEqualTo("/run/secrets/db_password");
         assertThat(config.getDatabase().getMaxSize()).isEqualTo(8);
         assertThat(config.getRedis().getUrl()).isEqualTo("redis://cache:6379");
+        assertThat(config.getRedis().getUser()).isEqualTo("prodstack");
+        assertThat(config.getRedis().getPasswordFile()).isEqualTo("/run/secrets/cache_password");
+        assertThat(config.getApiRole().getUser()).isEqualTo("prodstack_api");
+        assertThat(config.getApiRole().getPasswordFile()).isEqualTo("/run/secrets/db_api_password");
         assertThat(config.getCache().getTtlSeconds()).isEqualTo(60);
         assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel())
                 .isEqualTo("WARN");

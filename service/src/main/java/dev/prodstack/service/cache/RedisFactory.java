@@ -1,6 +1,7 @@
 package dev.prodstack.service.cache;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.prodstack.service.core.Secrets;
 import io.dropwizard.lifecycle.setup.LifecycleEnvironment;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
@@ -11,6 +12,7 @@ import jakarta.validation.constraints.Pattern;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
@@ -29,6 +31,15 @@ public final class RedisFactory {
     @NotBlank
     @Pattern(regexp = "rediss?://.+")
     private String url = "redis://127.0.0.1:6379";
+
+    /** The ACL user; empty: the one of the URL, if any (else Redis' {@code default}). */
+    private String user = "";
+
+    /**
+     * File holding the password (a Docker secret): a password in the URL would be an environment variable, which
+     * {@code docker inspect} shows. Empty: the URL's, if any.
+     */
+    private String passwordFile = "";
 
     @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
     @MaxDuration(value = 250, unit = TimeUnit.MILLISECONDS)
@@ -53,6 +64,28 @@ public final class RedisFactory {
     @JsonProperty
     public void setUrl(String url) {
         this.url = url;
+    }
+
+    @JsonProperty
+    public String getUser() {
+        return user;
+    }
+
+    @JsonProperty
+    public void setUser(String user) {
+        // An unset ${VAR:-} in config.yml reads as null.
+        this.user = user == null ? "" : user.trim();
+    }
+
+    @JsonProperty
+    public String getPasswordFile() {
+        return passwordFile;
+    }
+
+    @JsonProperty
+    public void setPasswordFile(String passwordFile) {
+        // An unset ${VAR:-} in config.yml reads as null.
+        this.passwordFile = passwordFile == null ? "" : passwordFile.trim();
     }
 
     @JsonProperty
@@ -126,6 +159,12 @@ public final class RedisFactory {
                 config.user(user);
             }
             config.password(password);
+        }
+        if (!user.isEmpty()) {
+            config.user(user);
+        }
+        if (!passwordFile.isEmpty()) {
+            config.password(Secrets.read(Path.of(passwordFile)));
         }
         final String path = uri.getPath();
         if (path != null && path.length() > 1) {
