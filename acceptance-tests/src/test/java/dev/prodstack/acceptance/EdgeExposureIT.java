@@ -221,7 +221,8 @@ class EdgeExposureIT extends AbstractAcceptanceTest {
                 .hasSize(2)
                 .allMatch(EdgeReachability.EdgeProbe::reachable);
         assertThat(probes.stream().filter(probe -> !probe.isApi()))
-                .as("db, cache and every other backend member, by name and by address: refused or unreachable")
+                .as("the api's admin port, db, cache and every other backend member, by name and by address: refused or"
+                        + " unreachable")
                 .hasSizeGreaterThan(4)
                 .noneMatch(EdgeReachability.EdgeProbe::reachable);
     }

@@ -2,6 +2,7 @@ package dev.prodstack.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.prodstack.service.http.RoutedHttpConnectorFactory;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
@@ -48,6 +49,8 @@ class ConfigurationTest {
                 .isEqualTo(8000);
         assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort())
                 .isEqualTo(8081);
+        assertThat(((RoutedHttpConnectorFactory) server.getAdminConnectors().get(0)).getBindTowards())
+                .isEmpty();
         assertThat(server.getShutdownGracePeriod()).isEqualTo(Duration.seconds(10));
         assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel())
                 .isEqualTo("INFO");
@@ -69,6 +72,7 @@ class ConfigurationTest {
                 Map.entry("LOG_LEVEL", "WARN"),
                 Map.entry("ADMIN_TOKEN_FILE", "/run/secrets/admin_token"),
                 Map.entry("SHUTDOWN_GRACE_PERIOD", "20s"),
+                Map.entry("ADMIN_BIND_TOWARDS", "db"),
                 Map.entry("APP_VERSION", "2.3.4")));
         assertThat(config.getDatabase().getUrl()).isEqualTo("jdbc:postgresql://db:5432/prodstack");
         assertThat(config.getDatabase().getUser()).isEqualTo("prodstack");
@@ -86,6 +90,11 @@ class ConfigurationTest {
         assertThat(((DefaultServerFactory) config.getServerFactory()).getShutdownGracePeriod())
                 .isEqualTo(Duration.seconds(20));
         assertThat(config.getVersion()).isEqualTo("2.3.4");
+        assertThat(((RoutedHttpConnectorFactory) ((DefaultServerFactory) config.getServerFactory())
+                                .getAdminConnectors()
+                                .get(0))
+                        .getBindTowards())
+                .isEqualTo("db");
     }
 
     @Test

@@ -43,8 +43,9 @@ public final class EdgeReachability {
 
     /** One target tried from nginx's namespace: reachable = a TCP connection was established. */
     public record EdgeProbe(String target, boolean reachable, String detail) {
+        /** The one target nginx must reach: the api's application port (not its admin port). */
         public boolean isApi() {
-            return target.startsWith("api ");
+            return target.startsWith("api by ");
         }
     }
 
@@ -149,6 +150,10 @@ public final class EdgeReachability {
                 targets.add(new String[] {
                     "api by address " + frontend.getIpAddress() + ":8000", frontend.getIpAddress() + ":8000"
                 });
+                // The admin port (metrics, health checks, Dropwizard's tasks) on the edge's own network.
+                targets.add(new String[] {
+                    "api admin port by address " + frontend.getIpAddress() + ":8081", frontend.getIpAddress() + ":8081"
+                });
             }
             if (backend == null
                     || backend.getIpAddress() == null
@@ -162,6 +167,7 @@ public final class EdgeReachability {
             }
         }
         targets.add(new String[] {"api by name api:8000", "api:8000"});
+        targets.add(new String[] {"api admin port by name api:8081", "api:8081"});
         targets.add(new String[] {"db by name db:5432", "db:5432"});
         targets.add(new String[] {"cache by name cache:6379", "cache:6379"});
         StringBuilder script = new StringBuilder(
