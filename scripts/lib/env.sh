@@ -87,7 +87,7 @@ ensure_secrets() {
     local dir=$SECRETS_DIR name created=()
     run mkdir -p "$dir"
     run chmod 0700 "$dir"
-    for name in db_password db_api_password cache_password admin_token grafana_admin_password; do
+    for name in db_password db_api_password db_monitor_password cache_password admin_token grafana_admin_password; do
         if [[ ! -s "$dir/$name" ]]; then
             if [[ "$DRY_RUN" == true ]]; then
                 info "[dry-run] would create $dir/$name (32 random bytes, base64)"
@@ -106,20 +106,19 @@ ensure_secrets() {
     fi
 }
 
-# Redis' users (redis-server --aclfile), written anew from cache_password on every run, so the two
-# never disagree; the password is in it only as its SHA-256. `default` (no password: the
-# healthcheck, redis_exporter) may read server state and no key; `prodstack` (the api, and an
-# operator with its password) may GET, SETEX and DEL its own keys, and look at their TTL, and nothing
-# else: no other key, no KEYS, SCAN, FLUSH*, CONFIG, DEBUG, EVAL, MODULE, ACL.
+# Redis' users (redis-server --aclfile): deployment/redis/users.acl with cache_password's SHA-256 in
+# place of @PASSWORD_SHA256@, written anew on every run, so the two never disagree (the chart does the
+# same in an init container). `default` (no password: the healthcheck, redis_exporter) may read server
+# state and no key; `prodstack` (the api, and an operator with its password) may GET, SETEX and DEL its
+# own keys, and look at their TTL, and nothing else: no other key, no KEYS, SCAN, FLUSH*, CONFIG,
+# DEBUG, EVAL, MODULE, ACL.
 write_cache_acl() {
     local dir=$1 hash
     [[ "$DRY_RUN" == true ]] && { info "[dry-run] would write $dir/cache_users.acl"; return 0; }
     hash="$(tr -d '\n' < "$dir/cache_password" | sha256sum | cut -d' ' -f1)"
     ( umask 022
-      printf '%s\n' \
-        "user default on nopass resetkeys resetchannels -@all +ping +info +hello +select +role +client|info +slowlog|get +slowlog|len +latency|latest +latency|histogram" \
-        "user prodstack on #$hash resetkeys ~prodstack:user:* resetchannels -@all +get +setex +del +unlink +exists +ttl +pttl +ping +info +hello +auth +client|setname +client|setinfo" \
-        > "$dir/cache_users.acl.new" )
+      sed "s/@PASSWORD_SHA256@/$hash/" "$PRODSTACK_ROOT/deployment/redis/users.acl" > "$dir/cache_users.acl.new" )
+    grep -q "#$hash " "$dir/cache_users.acl.new" || die "deployment/redis/users.acl has no @PASSWORD_SHA256@"
     mv "$dir/cache_users.acl.new" "$dir/cache_users.acl"
     chmod 0444 "$dir/cache_users.acl"
 }

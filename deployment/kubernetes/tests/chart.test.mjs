@@ -70,7 +70,7 @@ describe('one source per fact', () => {
   test('the api gets only the settings Kubernetes decides; the rest stays the service\'s', () => {
     const api = container(get(render(), 'Deployment', `${name}-api`), 'api');
     assert.deepEqual(Object.keys(envOf(api)).sort(), ['ADMIN_TOKEN_FILE', 'DATABASE_PASSWORD_FILE', 'DATABASE_URL',
-      'DATABASE_USER', 'REDIS_URL', 'SHUTDOWN_GRACE_PERIOD', 'STOP_DELAY']);
+      'DATABASE_USER', 'REDIS_PASSWORD_FILE', 'REDIS_URL', 'REDIS_USER', 'SHUTDOWN_GRACE_PERIOD', 'STOP_DELAY']);
     const config = repoFile('service/config.yml');
     for (const variable of Object.keys(envOf(api))) assert.match(config, new RegExp(`\\$\\{${variable}:-`), `${variable} is read by service/config.yml`);
     const extra = container(get(render({ set: { 'api.env.WARMUP_DURATION': '5s' } }), 'Deployment', `${name}-api`), 'api');
@@ -83,7 +83,7 @@ describe('one source per fact', () => {
     const api = envOf(container(apiPod, 'api'));
     assert.equal(api.DATABASE_USER, 'prodstack_api');
     assert.equal(api.DATABASE_PASSWORD_FILE, '/run/secrets/db_api_password');
-    assert.deepEqual(podSpec(apiPod).volumes.find((v) => v.name === 'secrets').secret.items.map((i) => i.key), ['db-api-password', 'admin-token']);
+    assert.deepEqual(podSpec(apiPod).volumes.find((v) => v.name === 'secrets').secret.items.map((i) => i.key), ['db-api-password', 'cache-password', 'admin-token']);
     const job = get(objects, 'Job', `${name}-migrate`);
     const migrate = envOf(container(job, 'migrate'));
     assert.deepEqual(container(job, 'migrate').args, ['migrate', '/app/config.yml']);
@@ -94,6 +94,36 @@ describe('one source per fact', () => {
     const owner = envOf(container(get(render({ set: { 'postgres.apiUser': '' } }), 'Deployment', `${name}-api`), 'api'));
     assert.equal(owner.DATABASE_USER, 'prodstack', 'without an api role the api connects as the owner');
   });
+
+  test('Redis loads the ACL users of compose from the Secret; the api logs in as prodstack with its password file', () => {
+    const objects = render();
+    const cache = get(objects, 'Deployment', `${name}-cache`);
+    assert.deepEqual(container(cache, 'redis').args.slice(-2), ['--aclfile', '/acl/users.acl']);
+    const init = podSpec(cache).initContainers.find((c) => c.name === 'acl');
+    assert.match(init.command.at(-1), /sha256sum/);
+    assert.deepEqual(podSpec(cache).volumes.find((v) => v.name === 'secrets').secret.items.map((i) => i.key), ['cache-password']);
+    const config = get(objects, 'ConfigMap', `${name}-cache`);
+    assert.equal(config.data['users.acl'], repoFile('deployment/redis/users.acl'), 'the one ACL file of compose and the chart');
+    const api = envOf(container(get(objects, 'Deployment', `${name}-api`), 'api'));
+    assert.equal(api.REDIS_USER, 'prodstack');
+    assert.equal(api.REDIS_PASSWORD_FILE, '/run/secrets/cache_password');
+    assert.equal(envOf(container(get(objects, 'Job', `${name}-migrate`), 'migrate')).REDIS_USER, undefined);
+  });
+
+  test('postgres_exporter connects as the monitor role and mounts only its password; the migration provisions it', () => {
+    const objects = render();
+    const db = get(objects, 'StatefulSet', `${name}-db`);
+    const exporter = container(db, 'exporter');
+    assert.equal(envOf(exporter).DATA_SOURCE_USER, 'prodstack_monitor');
+    assert.equal(envOf(exporter).DATA_SOURCE_PASS_FILE, '/run/secrets/db_monitor_password');
+    const mounted = exporter.volumeMounts.find((m) => m.mountPath === '/run/secrets').name;
+    assert.deepEqual(podSpec(db).volumes.find((v) => v.name === mounted).secret.items.map((i) => i.key), ['db-monitor-password']);
+    const migrate = envOf(container(get(objects, 'Job', `${name}-migrate`), 'migrate'));
+    assert.equal(migrate.MONITOR_DATABASE_USER, 'prodstack_monitor');
+    assert.equal(migrate.MONITOR_DATABASE_PASSWORD_FILE, '/run/secrets/db_monitor_password');
+    const owner = envOf(container(get(render({ set: { 'postgres.monitorUser': '' } }), 'StatefulSet', `${name}-db`), 'exporter'));
+    assert.equal(owner.DATA_SOURCE_USER, 'prodstack', 'without a monitor role the exporter connects as the owner');
+  });
 });
 
 describe('the compose contracts', () => {
@@ -101,12 +131,14 @@ describe('the compose contracts', () => {
   const objects = render();
 
   test('api startup and readiness probes ask what the compose healthcheck asks', () => {
-    const url = new URL(compose.api.healthcheck.test.at(-1));
+    // ["CMD", "/usr/bin/healthcheck", PORT, PATH]: the image's probe (deployment/api/healthcheck.c).
+    const [command, probeBinary, probePort, probePath] = compose.api.healthcheck.test;
+    assert.deepEqual([command, probeBinary], ['CMD', '/usr/bin/healthcheck']);
     const api = container(get(objects, 'Deployment', `${name}-api`), 'api');
     const port = (named) => api.ports.find((p) => p.name === named).containerPort;
     for (const probe of [api.startupProbe, api.readinessProbe]) {
-      assert.equal(probe.httpGet.path, url.pathname);
-      assert.equal(port(probe.httpGet.port), Number(url.port));
+      assert.equal(probe.httpGet.path, probePath);
+      assert.equal(port(probe.httpGet.port), Number(probePort));
     }
     assert.equal(api.startupProbe.periodSeconds * api.startupProbe.failureThreshold, 60, 'compose start_period 60s');
     assert.equal(api.livenessProbe.httpGet.path, '/ping', 'liveness is the admin ping, not /health');
@@ -162,7 +194,7 @@ describe('the compose contracts', () => {
     const job = get(objects, 'Job', `${name}-migrate`);
     assert.equal(job.metadata.annotations['helm.sh/hook'], 'post-install,pre-upgrade');
     assert.equal(envOf(container(job, 'migrate')).ADMIN_TOKEN_FILE, undefined);
-    assert.deepEqual(podSpec(job).volumes.find((v) => v.name === 'secrets').secret.items.map((i) => i.key), ['db-password', 'db-api-password']);
+    assert.deepEqual(podSpec(job).volumes.find((v) => v.name === 'secrets').secret.items.map((i) => i.key), ['db-password', 'db-api-password', 'db-monitor-password']);
   });
 });
 
@@ -232,7 +264,7 @@ describe('switches', () => {
     const secret = get(render(), 'Secret', `${name}-secrets`);
     assert.equal(secret.metadata.annotations['helm.sh/resource-policy'], 'keep');
     assert.equal(secret.metadata.annotations['prodstack.dev/secret-source'], 'generated');
-    for (const key of ['db-password', 'db-api-password', 'admin-token']) assert.equal(Buffer.from(secret.data[key], 'base64').toString().length, 32);
+    for (const key of ['db-password', 'db-api-password', 'db-monitor-password', 'cache-password', 'admin-token']) assert.equal(Buffer.from(secret.data[key], 'base64').toString().length, 32);
   });
 
   test('without autoscaling the Deployment holds the replica count and there is no HPA', () => {

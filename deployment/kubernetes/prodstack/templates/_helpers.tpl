@@ -105,15 +105,21 @@ seccompProfile:
 {{- ternary .Values.postgres.apiUser .Values.externalDatabase.apiUser .Values.postgres.enabled -}}
 {{- end -}}
 
-{{/* The Secret's keys a workload mounts: (dict "root" $ "role" "api"|"migrate"). */}}
+{{/* postgres_exporter's role (the in-chart Postgres only), which the migration provisions; empty: the exporter connects as the owner. */}}
+{{- define "prodstack.monitorDatabaseUser" -}}
+{{- ternary .Values.postgres.monitorUser "" .Values.postgres.enabled -}}
+{{- end -}}
+
+{{/* The Secret's keys a workload mounts: (dict "root" $ "role" "api"|"migrate"|"exporter"). */}}
 {{- define "prodstack.databaseSecretKeys" -}}
 {{- $apiRole := include "prodstack.apiDatabaseUser" .root -}}
+{{- $monitorRole := include "prodstack.monitorDatabaseUser" .root -}}
 {{- if eq .role "api" -}}
 {{- ternary "db-api-password" "db-password" (ne $apiRole "") -}}
-{{- else if $apiRole -}}
-db-password db-api-password
+{{- else if eq .role "exporter" -}}
+{{- ternary "db-monitor-password" "db-password" (ne $monitorRole "") -}}
 {{- else -}}
-db-password
+db-password{{ if $apiRole }} db-api-password{{ end }}{{ if $monitorRole }} db-monitor-password{{ end }}
 {{- end -}}
 {{- end -}}
 
@@ -144,8 +150,22 @@ defaults of service/config.yml and the image, unless api.env sets it.
 - name: API_DATABASE_PASSWORD_FILE
   value: /run/secrets/db_api_password
 {{- end }}
+{{- $monitorRole := include "prodstack.monitorDatabaseUser" $root -}}
+{{- if and (eq .role "migrate") $monitorRole }}
+- name: MONITOR_DATABASE_USER
+  value: {{ $monitorRole | quote }}
+- name: MONITOR_DATABASE_PASSWORD_FILE
+  value: /run/secrets/db_monitor_password
+{{- end }}
 - name: REDIS_URL
   value: {{ printf "redis://%s-cache:6379" (include "prodstack.fullname" $root) | quote }}
+{{- if eq .role "api" }}
+# Redis' ACL user of the api (files/redis/users.acl): its own keys, GET/SETEX/DEL only.
+- name: REDIS_USER
+  value: prodstack
+- name: REDIS_PASSWORD_FILE
+  value: /run/secrets/cache_password
+{{- end }}
 - name: STOP_DELAY
   value: {{ printf "%ds" (int $root.Values.api.shutdown.stopDelaySeconds) | quote }}
 - name: SHUTDOWN_GRACE_PERIOD
@@ -185,7 +205,7 @@ prometheus.io/path: {{ .path }}
 
 {{/* The secret files of /run/secrets: (dict "root" $ "keys" (list "db-password")). */}}
 {{- define "prodstack.secretVolume" -}}
-- name: secrets
+- name: {{ .name | default "secrets" }}
   secret:
     secretName: {{ include "prodstack.secretName" .root }}
     # 0440, owned by the pod's fsGroup: readable by the container's uid only.

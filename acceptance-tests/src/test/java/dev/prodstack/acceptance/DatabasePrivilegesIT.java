@@ -16,11 +16,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * What a foothold in an api replica could do with the database: the api connects as {@code prodstack_api}, which
  * {@code migrate} provisions (service db/ApiRoleGrants), never as the owner. Its credentials are tried here, over
  * TCP with SCRAM like the api's own connections, from psql in the db container: what the api needs works, and
- * DDL, other databases, Liquibase's tables, TRUNCATE, server-side programs and role changes are refused.
+ * DDL, other databases, Liquibase's tables, TRUNCATE, server-side programs and role changes are refused. The same
+ * for postgres_exporter's {@code prodstack_monitor} (db/MonitorRoleGrants): the server's statistics, no user's data.
  */
 @Order(95)
 class DatabasePrivilegesIT extends AbstractAcceptanceTest {
     private static final String ROLE = "prodstack_api";
+    private static final String MONITOR = "prodstack_monitor";
 
     @Test
     void the_api_connects_as_its_own_role_and_never_gets_the_owners_password() {
@@ -104,13 +106,67 @@ class DatabasePrivilegesIT extends AbstractAcceptanceTest {
         assertThat(result.stderr()).contains("permission denied for database \"" + database + "\"");
     }
 
+    @Test
+    void the_exporter_connects_as_the_monitor_role_and_sees_every_sessions_state() {
+        for (Container exporter : Docker.containers(stack.project(), "postgres-exporter")) {
+            List<String> env =
+                    List.of(Docker.inspect(exporter.getId()).getConfig().getEnv());
+            assertThat(env).as("%s environment", Docker.name(exporter)).contains("DATA_SOURCE_USER=" + MONITOR);
+            assertThat(Docker.inspect(exporter.getId()).getMounts())
+                    .as("%s mounts", Docker.name(exporter))
+                    .noneSatisfy(mount ->
+                            assertThat(mount.getDestination().getPath()).isEqualTo("/run/secrets/db_password"));
+        }
+        assertThat(psql(
+                                MONITOR,
+                                "SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolconnlimit"
+                                        + " FROM pg_roles WHERE rolname = current_user")
+                        .stdout()
+                        .strip())
+                .isEqualTo("f|f|f|f|f|3");
+        // pg_monitor: the api's pooled sessions with their state, which a plain role sees as <insufficient privilege>.
+        assertThat(psql(
+                                MONITOR,
+                                "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + ROLE
+                                        + "' AND state IS NOT NULL")
+                        .stdout()
+                        .strip())
+                .as("the api's sessions as the monitor role sees them")
+                .isNotEqualTo("0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "read the users         | SELECT count(*) FROM users                            | permission denied for table users",
+                "write a user           | INSERT INTO users (username, email) VALUES ('x', 'x') | permission denied for table users",
+                "create a table         | CREATE TABLE intruder (id int)                        | permission denied for schema public",
+                "read Liquibase's log   | SELECT count(*) FROM databasechangelog                | permission denied for table databasechangelog",
+                "read a server file     | SELECT pg_read_file('/etc/passwd')                    | permission denied for function pg_read_file",
+                "end the api's sessions | SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'prodstack_api' | permission denied to terminate process",
+                "make itself superuser  | ALTER ROLE prodstack_monitor SUPERUSER                | permission denied to alter role",
+            })
+    void the_monitor_role_is_refused(String what, String sql, String error) {
+        Command.Result result = psql(MONITOR, sql.strip());
+        assertThat(result.exitCode())
+                .as("%s as %s: %s", what, MONITOR, result.stdout())
+                .isNotZero();
+        assertThat(result.stderr()).as(what).contains(error.strip());
+    }
+
     private static Command.Result psql(String user, String sql) {
         return psql(user, "prodstack", sql);
     }
 
     /** psql in the db container over TCP (SCRAM, as the api's connections), the password passed by environment. */
     private static Command.Result psql(String user, String database, String sql) {
-        String password = stack.secret(user.equals(ROLE) ? "db_api_password" : "db_password");
+        String password = stack.secret(
+                switch (user) {
+                    case ROLE -> "db_api_password";
+                    case MONITOR -> "db_monitor_password";
+                    default -> "db_password";
+                });
         return Command.of(
                         "docker",
                         "exec",

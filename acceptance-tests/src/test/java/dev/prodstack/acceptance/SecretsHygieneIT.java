@@ -28,6 +28,7 @@ class SecretsHygieneIT extends AbstractAcceptanceTest {
         return Map.of(
                 "db_password", stack.secret("db_password"),
                 "db_api_password", stack.secret("db_api_password"),
+                "db_monitor_password", stack.secret("db_monitor_password"),
                 "cache_password", stack.secret("cache_password"),
                 "admin_token", stack.secret("admin_token"),
                 "grafana_admin_password", stack.secret("grafana_admin_password"));

@@ -188,14 +188,16 @@ class ComposeOverlayTest {
     }
 
     @Test
-    void postgresExporterReadsThePasswordFromTheSecretFile() {
+    void postgresExporterReadsTheMonitorRolesPasswordFromItsSecretFile() {
         JsonNode environment = SERVICES.path("postgres-exporter").path("environment");
-        assertThat(environment.path("DATA_SOURCE_PASS_FILE").asText()).isEqualTo("/run/secrets/db_password");
+        assertThat(environment.path("DATA_SOURCE_USER").asText()).isEqualTo("prodstack_monitor");
+        assertThat(environment.path("DATA_SOURCE_PASS_FILE").asText()).isEqualTo("/run/secrets/db_monitor_password");
         assertThat(environment.has("DATA_SOURCE_NAME")).isFalse();
         assertThat(environment.has("DATA_SOURCE_PASS")).isFalse();
+        // Only its own role's password: never the owner's.
         assertThat(SERVICES.path("postgres-exporter").path("secrets"))
                 .extracting(JsonNode::asText)
-                .contains("db_password");
+                .containsExactly("db_monitor_password");
     }
 
     @Test

@@ -24,6 +24,7 @@ final class StackCompose {
         for (String name : List.of(
                 "db_password",
                 "db_api_password",
+                "db_monitor_password",
                 "cache_password",
                 "cache_users.acl",
                 "admin_token",

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.prodstack.service.auth.AdminAuthFactory;
 import dev.prodstack.service.cache.CacheFactory;
 import dev.prodstack.service.cache.RedisFactory;
-import dev.prodstack.service.db.ApiRoleFactory;
+import dev.prodstack.service.db.LoginRoleFactory;
 import dev.prodstack.service.db.PostgresFactory;
 import dev.prodstack.service.warmup.WarmUpFactory;
 import io.dropwizard.core.Configuration;
@@ -28,7 +28,11 @@ public final class ProdstackConfiguration extends Configuration {
 
     @Valid
     @NotNull
-    private ApiRoleFactory apiRole = new ApiRoleFactory();
+    private LoginRoleFactory apiRole = new LoginRoleFactory();
+
+    @Valid
+    @NotNull
+    private LoginRoleFactory monitorRole = new LoginRoleFactory();
 
     @Valid
     @NotNull
@@ -84,13 +88,23 @@ public final class ProdstackConfiguration extends Configuration {
     }
 
     @JsonProperty
-    public ApiRoleFactory getApiRole() {
+    public LoginRoleFactory getApiRole() {
         return apiRole;
     }
 
     @JsonProperty
-    public void setApiRole(ApiRoleFactory apiRole) {
+    public void setApiRole(LoginRoleFactory apiRole) {
         this.apiRole = apiRole;
+    }
+
+    @JsonProperty
+    public LoginRoleFactory getMonitorRole() {
+        return monitorRole;
+    }
+
+    @JsonProperty
+    public void setMonitorRole(LoginRoleFactory monitorRole) {
+        this.monitorRole = monitorRole;
     }
 
     @JsonProperty

@@ -39,6 +39,8 @@ class ConfigurationTest {
         assertThat(config.getRedis().getPasswordFile()).isEmpty();
         assertThat(config.getApiRole().isEnabled()).isFalse();
         assertThat(config.getApiRole().getPasswordFile()).isEmpty();
+        assertThat(config.getMonitorRole().isEnabled()).isFalse();
+        assertThat(config.getMonitorRole().getPasswordFile()).isEmpty();
         assertThat(config.getCache().getTtlSeconds()).isEqualTo(300);
         assertThat(config.getAuth().getTokenFile()).isEmpty();
         assertThat(config.getVersion()).isEmpty();
@@ -68,6 +70,8 @@ class ConfigurationTest {
                 Map.entry("REDIS_PASSWORD_FILE", "/run/secrets/cache_password"),
                 Map.entry("API_DATABASE_USER", "prodstack_api"),
                 Map.entry("API_DATABASE_PASSWORD_FILE", "/run/secrets/db_api_password"),
+                Map.entry("MONITOR_DATABASE_USER", "prodstack_monitor"),
+                Map.entry("MONITOR_DATABASE_PASSWORD_FILE", "/run/secrets/db_monitor_password"),
                 Map.entry("CACHE_TTL_SECONDS", "60"),
                 Map.entry("LOG_LEVEL", "WARN"),
                 Map.entry("ADMIN_TOKEN_FILE", "/run/secrets/admin_token"),
@@ -83,6 +87,8 @@ class ConfigurationTest {
         assertThat(config.getRedis().getPasswordFile()).isEqualTo("/run/secrets/cache_password");
         assertThat(config.getApiRole().getUser()).isEqualTo("prodstack_api");
         assertThat(config.getApiRole().getPasswordFile()).isEqualTo("/run/secrets/db_api_password");
+        assertThat(config.getMonitorRole().getUser()).isEqualTo("prodstack_monitor");
+        assertThat(config.getMonitorRole().getPasswordFile()).isEqualTo("/run/secrets/db_monitor_password");
         assertThat(config.getCache().getTtlSeconds()).isEqualTo(60);
         assertThat(((DefaultLoggingFactory) config.getLoggingFactory()).getLevel())
                 .isEqualTo("WARN");

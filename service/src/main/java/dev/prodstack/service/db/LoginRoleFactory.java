@@ -4,16 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.prodstack.service.core.Secrets;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /**
- * The login role the api connects as, provisioned by the {@code migrate} command ({@link MigrateCommand}) right
- * after the migrations, on the owner's connection ({@code database.user}): it may read and write the application's
- * tables and nothing else ({@link ApiRoleGrants}). An empty {@code user} provisions nothing (the tests, and a
- * database whose roles another tool manages).
+ * A login role the {@code migrate} command ({@link MigrateCommand}) provisions right after the migrations, on the
+ * owner's connection ({@code database.user}): {@code apiRole}, which the api connects as ({@link ApiRoleGrants}), and
+ * {@code monitorRole}, which postgres_exporter connects as ({@link MonitorRoleGrants}). An empty {@code user}
+ * provisions nothing (the tests, and a database whose roles another tool manages).
  */
-public final class ApiRoleFactory {
+public final class LoginRoleFactory {
     /** A plain identifier: it goes into GRANT and ALTER ROLE statements, which take no bind parameters. */
     @Pattern(regexp = "|[a-z_][a-z0-9_]{0,62}")
     private String user = "";
@@ -47,11 +45,12 @@ public final class ApiRoleFactory {
         return !user.isEmpty();
     }
 
-    /** Creates or updates the role, its password and its grants, in the owner's transaction. */
-    public void provision(Connection owner) throws SQLException {
+    /** The role's password, read from its file now (a rotated secret takes effect on the next migrate). */
+    char[] password() {
         if (passwordFile.isEmpty()) {
-            throw new IllegalStateException("apiRole.passwordFile is required when apiRole.user is set");
+            throw new IllegalStateException(
+                    "the passwordFile of database role " + user + " is required when its user is set");
         }
-        new ApiRoleGrants(owner, user).apply(Secrets.read(Path.of(passwordFile)).toCharArray());
+        return Secrets.read(Path.of(passwordFile)).toCharArray();
     }
 }
